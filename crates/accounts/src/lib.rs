@@ -1,0 +1,79 @@
+//! People and organisation: the agency tree, citizen registration, login and logout, forgotten
+//! passwords, staff accounts and their roles, and the superadmin's audit view.
+//! Owns the tables `agencies`, `users`, `role_grants`, `login_failures`, `password_resets`.
+//! Sessions, CSRF and the audit chain themselves belong to `platform`.
+
+mod api;
+pub mod demo;
+mod error;
+pub mod model;
+pub mod organisation;
+mod pages;
+pub mod registration;
+pub mod reset;
+pub mod signin;
+pub mod staff;
+mod store;
+
+use axum::Router;
+use platform::{
+    AppState,
+    web::{NavItem, i18n::CatalogueSource, shell::visible},
+};
+
+pub use api::ApiDoc;
+pub use error::AccountsError;
+
+/// Texts of this capability.
+pub const CATALOGUE: CatalogueSource = (
+    include_str!("../locales/id.txt"),
+    include_str!("../locales/en.txt"),
+);
+
+/// Navigation this capability contributes, in display order.
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        label_key: "nav.home",
+        path: "/",
+        visible: visible::always,
+    },
+    NavItem {
+        label_key: "nav.account",
+        path: "/account",
+        visible: visible::signed_in,
+    },
+    NavItem {
+        label_key: "nav.notifications",
+        path: "/notifications",
+        visible: visible::signed_in,
+    },
+    NavItem {
+        label_key: "nav.admin_users",
+        path: "/admin/users",
+        visible: visible::superadmin,
+    },
+    NavItem {
+        label_key: "nav.admin_agencies",
+        path: "/admin/agencies",
+        visible: visible::superadmin,
+    },
+    NavItem {
+        label_key: "nav.admin_audit",
+        path: "/admin/audit",
+        visible: visible::superadmin,
+    },
+    NavItem {
+        label_key: "nav.register",
+        path: "/register",
+        visible: visible::signed_out,
+    },
+    NavItem {
+        label_key: "nav.login",
+        path: "/login",
+        visible: visible::signed_out,
+    },
+];
+
+pub fn routes() -> Router<AppState> {
+    pages::routes().merge(api::routes())
+}

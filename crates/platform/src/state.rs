@@ -1,0 +1,23 @@
+//! `AppState`: what every handler can reach. Built once by the binary and cloned per request.
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::{
+    config::Settings,
+    db::Db,
+    web::{NavItem, i18n::Catalogue, ops::Metrics},
+};
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub catalogue: Arc<Catalogue>,
+    /// Navigation contributed by every capability, in display order.
+    pub nav: Arc<Vec<NavItem>>,
+    pub metrics: Arc<Metrics>,
+    /// Wakes this node's outbox worker when a message was written.
+    pub outbox_signal: Arc<Notify>,
+}

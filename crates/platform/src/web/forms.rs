@@ -1,0 +1,133 @@
+//! HTML forms: the CSRF-checked form extractor and the pieces of the accessible form pattern
+//! (field views with label, hint, error and the typed value; the error summary at the top).
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    response::{IntoResponse as _, Response},
+};
+use serde::de::DeserializeOwned;
+
+use super::{context::RequestContext, error::FieldError, error::WebError, i18n::Tr};
+use crate::{AppState, auth::csrf};
+
+/// A url-encoded form whose CSRF token was checked. Give every field of `T` a serde default so
+/// that a missing field becomes a validation message rather than a rejected request.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, Self::Rejection> {
+        let expected = request
+            .extensions()
+            .get::<RequestContext>()
+            .map(|c| c.csrf_token.clone())
+            .unwrap_or_default();
+        let action = request.uri().to_string();
+        let bytes = Bytes::from_request(request, app)
+            .await
+            .map_err(|rejection| rejection.into_response())?;
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+        let submitted = pairs
+            .iter()
+            .find(|(name, _)| name == csrf::FIELD)
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_default();
+        if !csrf::tokens_match(&expected, submitted) {
+            // Offer the typed values back (never secrets) so nothing is lost.
+            let fields = pairs
+                .into_iter()
+                .filter(|(name, _)| {
+                    name != csrf::FIELD && !name.contains("password") && !name.contains("code")
+                })
+                .collect();
+            return Err(WebError::CsrfRejected { action, fields }.into_response());
+        }
+        serde_urlencoded::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|_| WebError::BadRequest("error.bad_form").into_response())
+    }
+}
+
+/// Field problems found by a domain check: (field name, message key).
+pub type Problems = Vec<(&'static str, &'static str)>;
+
+/// Translates domain problems into field errors in the page's language.
+pub fn field_errors(tr: &Tr, problems: &[(&'static str, &'static str)]) -> Vec<FieldError> {
+    problems
+        .iter()
+        .map(|(field, key)| FieldError {
+            field: (*field).to_string(),
+            code: (*key).to_string(),
+            message: tr.t(key).to_string(),
+        })
+        .collect()
+}
+
+/// Everything the form-field partial draws for one input.
+#[derive(Clone, Debug)]
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub value: String,
+    pub error: Option<String>,
+    pub input_type: &'static str,
+    pub autocomplete: &'static str,
+    pub inputmode: &'static str,
+    pub required: bool,
+}
+
+impl FieldView {
+    /// A text input labelled by `<prefix>.<name>` (and hinted by `<prefix>.<name>_hint` if given).
+    pub fn text(
+        tr: &Tr,
+        name: &'static str,
+        label_key: &str,
+        value: &str,
+        errors: &[FieldError],
+    ) -> FieldView {
+        FieldView {
+            name,
+            label: tr.t(label_key).to_string(),
+            hint: String::new(),
+            value: value.to_string(),
+            error: errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
+            input_type: "text",
+            autocomplete: "off",
+            inputmode: "text",
+            required: true,
+        }
+    }
+    pub fn hint(mut self, tr: &Tr, key: &str) -> Self {
+        self.hint = tr.t(key).to_string();
+        self
+    }
+    pub fn kind(mut self, input_type: &'static str) -> Self {
+        self.input_type = input_type;
+        if input_type == "email" {
+            self.inputmode = "email";
+        } else if input_type == "tel" {
+            self.inputmode = "tel";
+        }
+        self
+    }
+    pub fn autocomplete(mut self, value: &'static str) -> Self {
+        self.autocomplete = value;
+        self
+    }
+    pub fn numeric(mut self) -> Self {
+        self.inputmode = "numeric";
+        self
+    }
+    /// Not required: the label says so.
+    pub fn optional(mut self, tr: &Tr) -> Self {
+        self.required = false;
+        self.label = format!("{} ({})", self.label, tr.t("form.optional"));
+        self
+    }
+}

@@ -1,0 +1,197 @@
+//! The Sigap application: merges every capability's routes under the platform's layers, starts
+//! the background workers, serves, and shuts down cleanly. `main.rs` is only the command line.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use axum::{
+    Json, Router,
+    extract::{DefaultBodyLimit, Request},
+    middleware::from_fn_with_state,
+    routing::get,
+};
+use platform::{
+    AppState,
+    config::Settings,
+    db::Db,
+    outbox::{self, delivery::Senders},
+    web::{
+        NavItem, WebError, assets, context, error,
+        i18n::{Catalogue, PLATFORM_CATALOGUE},
+        layers, ops,
+    },
+};
+use tokio::{net::TcpListener, sync::Notify};
+use tokio_util::sync::CancellationToken;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+use utoipa::OpenApi as _;
+
+/// Every capability's texts.
+pub fn catalogue() -> Result<Catalogue, String> {
+    Catalogue::new(&[PLATFORM_CATALOGUE, accounts::CATALOGUE])
+}
+
+/// Every capability's navigation, in display order.
+fn navigation() -> Vec<NavItem> {
+    accounts::NAV.to_vec()
+}
+
+/// Opens the database, applies migrations and assembles the shared state.
+pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings).await?;
+    db.migrate().await.context("applying database migrations")?;
+    Ok(AppState {
+        db,
+        catalogue: Arc::new(catalogue().map_err(anyhow::Error::msg)?),
+        nav: Arc::new(navigation()),
+        metrics: Arc::new(ops::Metrics::default()),
+        outbox_signal: Arc::new(Notify::new()),
+        settings: Arc::new(settings),
+    })
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Sigap API", version = "1", description = "Public services and civil-servant capacity platform of Kecamatan Alak, Kota Kupang. Errors: {\"error\": {\"code\", \"message\", \"fields\"}}; send Accept-Language: en for English messages."),
+    modifiers(&BearerAuth)
+)]
+struct RootDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document of every capability's API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = RootDoc::openapi();
+    doc.merge(accounts::ApiDoc::openapi());
+    doc
+}
+
+/// All routes with the platform's layers.
+pub fn router(state: AppState) -> Router {
+    let openapi = Arc::new(openapi());
+    let max_body = state.settings.max_body_bytes;
+    Router::new()
+        .merge(accounts::routes())
+        .merge(assets::routes())
+        .merge(ops::routes())
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = openapi.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { WebError::NotFound })
+        // Listed innermost first: each `.layer` wraps everything above it.
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(from_fn_with_state(state.clone(), error::render_errors))
+        .layer(from_fn_with_state(state.clone(), context::resolve_identity))
+        .layer(from_fn_with_state(state.clone(), layers::security_headers))
+        .layer(from_fn_with_state(state.clone(), ops::track))
+        .layer(
+            // The span names the route template, never the raw path or query (they may hold
+            // tracking numbers or personal data).
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                let route = request
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                tracing::info_span!("request", method = %request.method(), route = %route, request.id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// A bound, ready server. `build` binds (port 0 picks a free port), `run` serves.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    pub async fn build(state: AppState) -> anyhow::Result<Server> {
+        let bind = state.settings.bind;
+        let listener = TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("SIGAP_BIND: cannot listen on {bind}"))?;
+        Ok(Server { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or(self.state.settings.bind)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish (up to 20 s),
+    /// stops the workers and closes the pools.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let cancel = CancellationToken::new();
+        let senders = Arc::new(Senders::from_settings(&self.state.settings)?);
+        let worker = tokio::spawn(outbox::worker::run(
+            self.state.db.clone(),
+            senders,
+            self.state.outbox_signal.clone(),
+            cancel.clone(),
+        ));
+        let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let stop = cancel.clone();
+        let drained = CancellationToken::new();
+        let drain_timer = drained.clone();
+        let serve = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing requests in flight");
+            drain_timer.cancel();
+        });
+        let outcome = tokio::select! {
+            result = serve => result.context("server failed"),
+            () = async {
+                drained.cancelled().await;
+                tokio::time::sleep(Duration::from_secs(20)).await;
+            } => {
+                tracing::warn!("requests still running after 20 s; stopping anyway");
+                Ok(())
+            }
+        };
+        stop.cancel();
+        let _ = worker.await;
+        self.state.db.close().await;
+        outcome
+    }
+}
