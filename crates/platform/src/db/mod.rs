@@ -166,8 +166,11 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
             | sqlx::Error::WorkerCrashed
     ) || matches!(error, sqlx::Error::Database(db) if db.code().is_some_and(|c| {
         // PostgreSQL: 57P01 admin shutdown, 57P03 cannot connect now, 3D000 database gone,
-        // 55000 object not in prerequisite state (connections not allowed).
-        matches!(c.as_ref(), "57P01" | "57P02" | "57P03" | "3D000" | "08006" | "08001")
+        // 08xxx connection failures, 55000 "database is not currently accepting connections".
+        matches!(
+            c.as_ref(),
+            "57P01" | "57P02" | "57P03" | "3D000" | "08000" | "08001" | "08003" | "08006" | "55000"
+        )
     }))
 }
 

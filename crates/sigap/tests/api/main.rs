@@ -1,1 +1,13 @@
+//! HTTP-level tests of Sigap against a real server on a random port, each on SQLite and on
+//! PostgreSQL (see `support::on_both`). One file per capability.
 
+mod support;
+
+mod accounts;
+mod admin;
+mod api;
+mod audit;
+mod browser;
+mod config;
+mod outbox;
+mod platform_web;
