@@ -184,7 +184,7 @@ pub fn check_password(password: &str, personal: &[&str]) -> Result<(), &'static 
     }
     let lowered = password.to_lowercase();
     if COMMON_PASSWORDS.contains(&lowered.as_str())
-        || lowered.chars().all(|c| Some(c) == lowered.chars().next())
+        || lowered.chars().all(|c| lowered.starts_with(c))
     {
         return Err("accounts.password_common");
     }

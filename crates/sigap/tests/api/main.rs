@@ -8,6 +8,7 @@ mod admin;
 mod api;
 mod audit;
 mod browser;
+mod catalogue;
 mod config;
 mod outbox;
 mod platform_web;
