@@ -1,11 +1,9 @@
 //! JSON API of people and organisation under `/api/v1`. Clients authenticate with a bearer token
 //! from `POST /api/v1/auth/token`. Every handler calls the same domain function as its page.
 
-use std::net::SocketAddr;
-
 use axum::{
     Extension, Json, Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{delete, get, post},
@@ -14,7 +12,11 @@ use platform::{
     AppState, audit,
     auth::{CurrentUser, Role, RoleGrant, UserKind, session::SessionKind},
     outbox::{self, Notification},
-    web::{WebError, context::RequestContext, error::FieldError},
+    web::{
+        WebError,
+        context::{ClientAddress, RequestContext},
+        error::FieldError,
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -107,16 +109,10 @@ pub struct Created {
               (status = 429, description = "Locked after too many failures")))]
 async fn create_token(
     State(app): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Json(request): Json<TokenRequest>,
 ) -> Result<Response, WebError> {
-    let user = signin::authenticate(
-        &app,
-        &request.login,
-        &request.password,
-        &client.ip().to_string(),
-    )
-    .await?;
+    let user = signin::authenticate(&app, &request.login, &request.password, &client).await?;
     let token = signin::start_session(&app, &user, SessionKind::Api).await?;
     let current = platform::auth::session::find_session_user(&app.db, &token, SessionKind::Api, 0)
         .await?
@@ -190,10 +186,10 @@ async fn request_reset(
     responses((status = 204), (status = 422), (status = 429)))]
 async fn confirm_reset(
     State(app): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Json(input): Json<reset::ResetInput>,
 ) -> Result<StatusCode, WebError> {
-    reset::complete_reset(&app, &input, &client.ip().to_string()).await?;
+    reset::complete_reset(&app, &input, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

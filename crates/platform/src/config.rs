@@ -80,6 +80,16 @@ pub struct Config {
     )]
     pub session_idle_hours: u32,
 
+    /// Set when Sigap runs behind a reverse proxy or load balancer that appends the client's
+    /// address to X-Forwarded-For; rate limits then count per real client, not per proxy.
+    #[arg(
+        long,
+        env = "SIGAP_TRUST_PROXY",
+        default_value_t = false,
+        global = true
+    )]
+    pub trust_proxy: bool,
+
     /// Connections in the PostgreSQL pool of this node (SQLite uses one writer plus readers).
     #[arg(
         long,
@@ -113,6 +123,7 @@ pub struct Settings {
     pub log_json: bool,
     pub max_body_bytes: usize,
     pub session_idle: Duration,
+    pub trust_proxy: bool,
     pub db_max_connections: u32,
 }
 
@@ -232,6 +243,7 @@ impl Config {
             log_json,
             max_body_bytes: self.max_body_bytes,
             session_idle: Duration::from_secs(u64::from(self.session_idle_hours) * 3600),
+            trust_proxy: self.trust_proxy,
             db_max_connections: self.db_max_connections,
         })
     }

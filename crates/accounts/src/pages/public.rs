@@ -1,11 +1,9 @@
 //! Public and personal pages: home, language switch, registration, login/logout, forgotten
 //! password, the account page and notifications.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::{
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     response::{IntoResponse, Redirect, Response},
 };
 use platform::{
@@ -14,7 +12,7 @@ use platform::{
     clock, ids, outbox,
     web::{
         Shell, WebError,
-        context::{self, RequestContext},
+        context::{self, ClientAddress, RequestContext},
         error::FieldError,
         forms::{CsrfForm, FieldView, field_errors},
         i18n::Lang,
@@ -222,43 +220,44 @@ pub async fn login_form(
 
 pub async fn login(
     State(app): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
+    axum::Extension(request): axum::Extension<RequestContext>,
     shell: Shell,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, WebError> {
-    let user =
-        match signin::authenticate(&app, &form.login, &form.password, &client.ip().to_string())
-            .await
-        {
-            Ok(user) => user,
-            Err(error) => {
-                let problems = match &error {
-                    AccountsError::Locked { until_ms } => {
-                        let message = shell.tr.f(
-                            "accounts.locked",
-                            &[("time", &clock::format_wita_time(*until_ms, shell.tr.lang))],
-                        );
-                        let errors = vec![FieldError {
-                            field: "login".into(),
-                            code: "accounts.locked".into(),
-                            message,
-                        }];
-                        let mut response =
-                            page(&login_page(shell, &form.login, &form.next, errors, None))?;
-                        *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
-                        return Ok(response);
-                    }
-                    other => other.problems(),
-                };
-                return match problems {
-                    Some(problems) => {
-                        let errors = field_errors(&shell.tr, &problems);
-                        page_with_errors(&login_page(shell, &form.login, &form.next, errors, None))
-                    }
-                    None => Err(error.into()),
-                };
-            }
-        };
+    let user = match signin::authenticate(&app, &form.login, &form.password, &client).await {
+        Ok(user) => user,
+        Err(error) => {
+            let problems = match &error {
+                AccountsError::Locked { until_ms } => {
+                    let message = shell.tr.f(
+                        "accounts.locked",
+                        &[("time", &clock::format_wita_time(*until_ms, shell.tr.lang))],
+                    );
+                    let errors = vec![FieldError {
+                        field: "login".into(),
+                        code: "accounts.locked".into(),
+                        message,
+                    }];
+                    let mut response =
+                        page(&login_page(shell, &form.login, &form.next, errors, None))?;
+                    *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+                    return Ok(response);
+                }
+                other => other.problems(),
+            };
+            return match problems {
+                Some(problems) => {
+                    let errors = field_errors(&shell.tr, &problems);
+                    page_with_errors(&login_page(shell, &form.login, &form.next, errors, None))
+                }
+                None => Err(error.into()),
+            };
+        }
+    };
+    if let (Some(previous), Some(signed_in)) = (&request.session_token, &request.user) {
+        signin::end_session(&app, &signed_in.id, previous).await?;
+    }
     let token = signin::start_session(&app, &user, SessionKind::Web).await?;
     let secure = app.settings.secure_cookies;
     let target = safe_next(&form.next).unwrap_or("/account").to_string();
@@ -423,11 +422,11 @@ pub async fn reset_form(
 
 pub async fn reset(
     State(app): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     shell: Shell,
     CsrfForm(input): CsrfForm<reset::ResetInput>,
 ) -> Result<Response, WebError> {
-    match reset::complete_reset(&app, &input, &client.ip().to_string()).await {
+    match reset::complete_reset(&app, &input, &client).await {
         Ok(()) => Ok(Redirect::to("/login?reset=1").into_response()),
         Err(error) => match error.problems() {
             Some(problems) => {

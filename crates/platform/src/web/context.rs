@@ -169,6 +169,36 @@ pub fn removal(name: &'static str) -> Cookie<'static> {
     Cookie::build((name, "")).path("/").removal().build()
 }
 
+/// The client's address for rate limits: the peer address, or with `SIGAP_TRUST_PROXY` the
+/// last X-Forwarded-For entry (the one our own proxy appended; earlier ones can be forged).
+pub struct ClientAddress(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if app.settings.trust_proxy
+            && let Some(forwarded) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        {
+            return Ok(ClientAddress(forwarded.to_string()));
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        Ok(ClientAddress(peer))
+    }
+}
+
 /// `response` with `cookies` set.
 pub fn with_cookies(
     cookies: Vec<Cookie<'static>>,

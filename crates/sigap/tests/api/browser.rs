@@ -31,7 +31,10 @@ impl Drop for Driver {
 
 /// Starts ChromeDriver on a free port; `None` (skip) when Chromium is not installed, except
 /// under CI=true where that is a failure.
-#[expect(clippy::zombie_processes, reason = "the Driver's Drop kills and waits for the process")]
+#[expect(
+    clippy::zombie_processes,
+    reason = "the Driver's Drop kills and waits for the process"
+)]
 async fn start_driver() -> Option<Driver> {
     if !PathBuf::from(CHROMEDRIVER).exists() || !PathBuf::from(CHROMIUM).exists() {
         assert_ne!(

@@ -7,7 +7,15 @@ use platform::web::i18n::Lang;
 /// Literals with a key's shape that are not message keys: template names, audit actions.
 const NOT_KEYS: &[&str] = &["role.granted", "role.revoked"];
 
-const PREFIXES: &[&str] = &["accounts.", "error.", "nav.", "home.", "role.", "shell.", "form."];
+const PREFIXES: &[&str] = &[
+    "accounts.",
+    "error.",
+    "nav.",
+    "home.",
+    "role.",
+    "shell.",
+    "form.",
+];
 
 fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("readable").flatten() {
@@ -28,7 +36,9 @@ fn keys_in(text: &str) -> Vec<String> {
         .filter(|literal| {
             PREFIXES.iter().any(|p| literal.starts_with(p))
                 && literal.len() > 3
-                && literal.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                && literal
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
                 && !literal.ends_with('.')
                 && !literal.ends_with(".html")
                 && !NOT_KEYS.contains(literal)
@@ -61,12 +71,18 @@ fn every_key_named_in_code_or_templates_has_both_translations() {
     assert!(missing.is_empty(), "keys without text: {missing:#?}");
     for key in catalogue.keys() {
         for lang in [Lang::Id, Lang::En] {
-            assert!(!catalogue.get(lang, key).trim().is_empty(), "{key} is empty in {lang:?}");
+            assert!(
+                !catalogue.get(lang, key).trim().is_empty(),
+                "{key} is empty in {lang:?}"
+            );
         }
     }
     // Keys built at run time.
     for kind in accounts::organisation::KINDS {
-        assert!(catalogue.contains(&format!("accounts.agency_kind_{kind}")), "{kind}");
+        assert!(
+            catalogue.contains(&format!("accounts.agency_kind_{kind}")),
+            "{kind}"
+        );
     }
     for role in platform::auth::Role::ALL {
         assert!(catalogue.contains(role.label_key()));

@@ -110,6 +110,7 @@ pub fn test_config(data_dir: &Path, database_url: Option<String>) -> Config {
         log_format: "text".into(),
         max_body_bytes: 1_048_576,
         session_idle_hours: 12,
+        trust_proxy: false,
         db_max_connections: 8,
     }
 }

@@ -1,0 +1,380 @@
+//! Sigap's load bench. For each backend it starts a real server on a random port over a fresh
+//! database, measures the raw baselines in the same run, drives N concurrent clients for T
+//! seconds per scenario, and prints req/s and p50/p99 with the ratio to the baseline.
+//!
+//!   cargo bench --bench http                       # both backends (PostgreSQL if reachable)
+//!   SIGAP_BENCH_BACKEND=sqlite SIGAP_BENCH_SECONDS=10 SIGAP_BENCH_CLIENTS=64 cargo bench --bench http
+//!
+//! Baselines: "raw insert" is single-row durable insert transactions/s through sqlx on the same
+//! pools Sigap uses; "plain route" is the server's `/healthz` text route.
+//! Later capabilities add their scenarios to `scenarios()`.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use platform::{AppState, config::Config};
+use sqlx::{AnyConnection, Connection as _, Executor as _};
+use tokio::sync::oneshot;
+
+struct Options {
+    seconds: u64,
+    clients: usize,
+    backends: Vec<&'static str>,
+}
+
+fn options() -> Options {
+    let number = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let backends = match std::env::var("SIGAP_BENCH_BACKEND").as_deref() {
+        Ok("sqlite") => vec!["sqlite"],
+        Ok("postgres") => vec!["postgres"],
+        _ => vec!["sqlite", "postgres"],
+    };
+    Options {
+        seconds: number("SIGAP_BENCH_SECONDS", 5),
+        clients: usize::try_from(number("SIGAP_BENCH_CLIENTS", 32)).unwrap_or(32),
+        backends,
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("SIGAP_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A measured scenario.
+struct Figure {
+    name: &'static str,
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+fn summarise(
+    name: &'static str,
+    mut latencies_us: Vec<u64>,
+    elapsed: Duration,
+    errors: u64,
+) -> Figure {
+    latencies_us.sort_unstable();
+    let pick = |q: f64| {
+        if latencies_us.is_empty() {
+            return 0.0;
+        }
+        let index = ((latencies_us.len() as f64 - 1.0) * q).round() as usize;
+        latencies_us[index] as f64 / 1000.0
+    };
+    Figure {
+        name,
+        per_second: latencies_us.len() as f64 / elapsed.as_secs_f64(),
+        p50_ms: pick(0.50),
+        p99_ms: pick(0.99),
+        errors,
+    }
+}
+
+/// Runs `clients` copies of `iteration` until the time is up; each call is one measured unit.
+async fn drive<F, Fut>(name: &'static str, options: &Options, iteration: F) -> Figure
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let iteration = Arc::new(iteration);
+    let counter = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(options.seconds);
+    let mut tasks = Vec::new();
+    for client in 0..options.clients {
+        let (iteration, counter, errors) = (iteration.clone(), counter.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let began = Instant::now();
+                if iteration(client, n).await {
+                    latencies.push(u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX));
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap_or_default());
+    }
+    summarise(name, all, started.elapsed(), errors.load(Ordering::Relaxed))
+}
+
+struct Running {
+    base: String,
+    state: AppState,
+    stop: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    data_dir: std::path::PathBuf,
+    pg_database: Option<String>,
+}
+
+async fn start(backend: &str) -> anyhow::Result<Running> {
+    sqlx::any::install_default_drivers();
+    let unique = uuid::Uuid::now_v7().simple().to_string();
+    let data_dir = std::env::temp_dir().join(format!("sigap-bench-{unique}"));
+    let (database_url, pg_database) = if backend == "postgres" {
+        let name = format!("sigap_bench_{unique}");
+        let mut admin = AnyConnection::connect(&postgres_admin_url()).await?;
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await?;
+        let server = postgres_admin_url()
+            .rsplit_once('/')
+            .map(|(s, _)| s.to_string())
+            .unwrap_or_default();
+        (Some(format!("{server}/{name}")), Some(name))
+    } else {
+        (None, None)
+    };
+    let config = Config {
+        database_url,
+        data_dir: data_dir.clone(),
+        bind: "127.0.0.1:0".into(),
+        base_url: None,
+        smtp_url: None,
+        smtp_from: "Sigap Bench <bench@example.id>".into(),
+        sms_gateway_url: None,
+        sms_gateway_token: None,
+        log_format: "text".into(),
+        max_body_bytes: 1_048_576,
+        session_idle_hours: 12,
+        trust_proxy: false,
+        db_max_connections: 16,
+    };
+    let state = sigap::state(config.check()?).await?;
+    accounts::demo::load(&state).await?;
+    let server = sigap::Server::build(state.clone()).await?;
+    let base = format!("http://{}", server.local_addr());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(server.run(async move {
+        let _ = stopped.await;
+    }));
+    Ok(Running {
+        base,
+        state,
+        stop,
+        server,
+        data_dir,
+        pg_database,
+    })
+}
+
+async fn stop(running: Running) {
+    let _ = running.stop.send(());
+    let _ = running.server.await;
+    running.state.db.close().await;
+    if let Some(name) = running.pg_database
+        && let Ok(mut admin) = AnyConnection::connect(&postgres_admin_url()).await
+    {
+        let _ = admin
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+    }
+    let _ = std::fs::remove_dir_all(running.data_dir);
+}
+
+/// Baseline: single-row durable insert transactions through sqlx on Sigap's own write pool.
+async fn raw_insert(state: &AppState, options: &Options) -> Figure {
+    let db = state.db.clone();
+    let _ = sqlx::query("CREATE TABLE bench_raw (id TEXT PRIMARY KEY, payload TEXT NOT NULL, at_ms BIGINT NOT NULL)")
+        .execute(&db.write)
+        .await;
+    drive("raw insert tx (baseline)", options, move |_, n| {
+        let db = db.clone();
+        async move {
+            let Ok(mut tx) = db.begin().await else {
+                return false;
+            };
+            let inserted =
+                sqlx::query("INSERT INTO bench_raw (id, payload, at_ms) VALUES ($1, $2, $3)")
+                    .bind(uuid::Uuid::now_v7().to_string())
+                    .bind(format!("payload {n}"))
+                    .bind(i64::try_from(n).unwrap_or(0))
+                    .execute(&mut *tx)
+                    .await
+                    .is_ok();
+            inserted && tx.commit().await.is_ok()
+        }
+    })
+    .await
+}
+
+fn client(cookies: bool) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(cookies)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(4)
+        .build()
+        .expect("client builds")
+}
+
+async fn get_ok(client: &reqwest::Client, url: &str) -> bool {
+    match client.get(url).send().await {
+        Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A unique valid NIK for bench citizen `n`: varies serial, day, month and year.
+fn bench_nik(n: u64) -> String {
+    let serial = n % 9999 + 1;
+    let rest = n / 9999;
+    let day = rest % 28 + 1;
+    let month = (rest / 28) % 12 + 1;
+    let year = (rest / 336) % 100;
+    format!("537101{day:02}{month:02}{year:02}{serial:04}")
+}
+
+fn csrf_from(html: &str) -> Option<String> {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)?
+        .split('"')
+        .next()
+        .map(str::to_string)
+}
+
+async fn register_and_login(base: &str, n: u64) -> bool {
+    let web = client(true);
+    let Ok(page) = web.get(format!("{base}/register")).send().await else {
+        return false;
+    };
+    let Ok(html) = page.text().await else {
+        return false;
+    };
+    let Some(token) = csrf_from(&html) else {
+        return false;
+    };
+    let nik = bench_nik(n);
+    let email = format!("bench{n}@example.id");
+    let password = "Bench-Alak-Senja-2026";
+    let registered = web
+        .post(format!("{base}/register"))
+        .form(&[
+            ("full_name", "Warga Bench"),
+            ("nik", &nik),
+            ("email", &email),
+            ("password", password),
+            ("password_confirm", password),
+            ("consent", "yes"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await;
+    if !matches!(registered, Ok(r) if r.status() == 303) {
+        return false;
+    }
+    let login = web
+        .post(format!("{base}/login"))
+        .form(&[
+            ("login", nik.as_str()),
+            ("password", password),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await;
+    matches!(login, Ok(r) if r.status() == 303)
+}
+
+fn print_row(backend: &str, figure: &Figure, baseline: Option<&Figure>) {
+    let ratio = baseline
+        .map(|b| {
+            format!(
+                "{:>6.2} of {}",
+                figure.per_second / b.per_second.max(f64::MIN_POSITIVE),
+                b.name
+            )
+        })
+        .unwrap_or_default();
+    println!(
+        "{backend:<9} {:<28} {:>10.1} {:>9.2} {:>9.2} {:>7}  {ratio}",
+        figure.name, figure.per_second, figure.p50_ms, figure.p99_ms, figure.errors
+    );
+}
+
+async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Result<()> {
+    let running = start(backend).await?;
+    let base = running.base.clone();
+
+    let raw = raw_insert(&running.state, options).await;
+    let plain = {
+        let (web, url) = (client(false), format!("{base}/healthz"));
+        drive("plain route /healthz (baseline)", options, move |_, _| {
+            let (web, url) = (web.clone(), url.clone());
+            async move { get_ok(&web, &url).await }
+        })
+        .await
+    };
+    let login_page = {
+        let (web, url) = (client(false), format!("{base}/login"));
+        drive("login page", options, move |_, _| {
+            let (web, url) = (web.clone(), url.clone());
+            async move { get_ok(&web, &url).await }
+        })
+        .await
+    };
+    let register = {
+        let base = base.clone();
+        drive("register + login", options, move |_, n| {
+            let base = base.clone();
+            async move { register_and_login(&base, n).await }
+        })
+        .await
+    };
+    print_row(backend, &raw, None);
+    print_row(backend, &plain, None);
+    print_row(backend, &login_page, Some(&plain));
+    print_row(backend, &register, Some(&raw));
+    stop(running).await;
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let options = options();
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        println!(
+            "Sigap bench: {} clients, {} s per scenario, {} cores",
+            options.clients,
+            options.seconds,
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        );
+        println!(
+            "{:<9} {:<28} {:>10} {:>9} {:>9} {:>7}  ratio",
+            "backend", "scenario", "per s", "p50 ms", "p99 ms", "errors"
+        );
+        for backend in &options.backends {
+            if *backend == "postgres"
+                && AnyConnection::connect(&postgres_admin_url()).await.is_err()
+            {
+                println!(
+                    "postgres  skipped: not reachable at {}",
+                    postgres_admin_url()
+                );
+                continue;
+            }
+            bench_backend(backend, &options).await?;
+        }
+        Ok(())
+    })
+}
