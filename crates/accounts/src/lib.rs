@@ -23,6 +23,7 @@ use platform::{
 
 pub use api::ApiDoc;
 pub use error::AccountsError;
+pub use store::AgencyRow;
 
 /// Texts of this capability.
 pub const CATALOGUE: CatalogueSource = (

@@ -53,6 +53,20 @@ pub async fn agency_tree(app: &AppState) -> Result<Vec<AgencyNode>, AccountsErro
     Ok(ordered)
 }
 
+/// The agency with `code`, if any.
+pub async fn find_agency(app: &AppState, code: &str) -> Result<Option<AgencyRow>, sqlx::Error> {
+    let mut conn = app.db.read.acquire().await?;
+    store::find_agency_by_code(&mut conn, code.trim()).await
+}
+
+/// The agency with `id`, if any.
+pub async fn find_agency_by_id(app: &AppState, id: &str) -> Result<Option<AgencyRow>, sqlx::Error> {
+    Ok(store::list_agencies(&app.db)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id))
+}
+
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AgencyInput {

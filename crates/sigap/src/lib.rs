@@ -34,12 +34,18 @@ use utoipa::OpenApi as _;
 
 /// Every capability's texts.
 pub fn catalogue() -> Result<Catalogue, String> {
-    Catalogue::new(&[PLATFORM_CATALOGUE, accounts::CATALOGUE])
+    Catalogue::new(&[PLATFORM_CATALOGUE, accounts::CATALOGUE, services::CATALOGUE])
 }
 
 /// Every capability's navigation, in display order.
 fn navigation() -> Vec<NavItem> {
-    accounts::NAV.to_vec()
+    // Home first, then the services, then the personal and admin links.
+    let (home, rest) = accounts::NAV.split_at(1);
+    home.iter()
+        .chain(services::NAV)
+        .chain(rest)
+        .copied()
+        .collect()
 }
 
 /// Opens the database, applies migrations and assembles the shared state.
@@ -80,6 +86,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = RootDoc::openapi();
     doc.merge(accounts::ApiDoc::openapi());
+    doc.merge(services::ApiDoc::openapi());
     doc
 }
 
@@ -89,6 +96,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_body_bytes;
     Router::new()
         .merge(accounts::routes())
+        .merge(services::routes())
         .merge(assets::routes())
         .merge(ops::routes())
         .route(

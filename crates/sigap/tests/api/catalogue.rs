@@ -52,7 +52,7 @@ fn every_key_named_in_code_or_templates_has_both_translations() {
     let catalogue = sigap::catalogue().expect("the catalogue loads (both languages complete)");
     let crates = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for name in ["platform", "accounts"] {
+    for name in ["platform", "accounts", "services"] {
         source_files(&crates.join(name).join("src"), &mut files);
         source_files(&crates.join(name).join("templates"), &mut files);
     }
@@ -82,6 +82,12 @@ fn every_key_named_in_code_or_templates_has_both_translations() {
         assert!(
             catalogue.contains(&format!("accounts.agency_kind_{kind}")),
             "{kind}"
+        );
+    }
+    for element in services::skm::ELEMENTS {
+        assert!(
+            catalogue.contains(&format!("services.skm_{element}")),
+            "{element}"
         );
     }
     for role in platform::auth::Role::ALL {

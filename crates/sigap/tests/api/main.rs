@@ -12,3 +12,4 @@ mod catalogue;
 mod config;
 mod outbox;
 mod platform_web;
+mod services;

@@ -189,6 +189,9 @@ impl TestApp {
         accounts::demo::load(&self.state)
             .await
             .expect("demo data loads");
+        services::demo::load(&self.state)
+            .await
+            .expect("demo catalogue loads");
     }
 
     /// A new browser: its own cookies, no redirects followed (tests look at each step).

@@ -1,0 +1,53 @@
+//! Online public services. This part so far: the service catalogue with each service's full
+//! service standard (public and internal components), the printable service board, the
+//! working-day calendar SLAs count with, and the SKM/IKM computation.
+//! Owns the tables `services`, `service_requirements`, `service_steps`, `holidays`.
+
+mod api;
+pub mod calendar;
+pub mod catalogue;
+pub mod demo;
+mod error;
+pub mod holidays;
+pub mod model;
+mod pages;
+pub mod skm;
+mod store;
+
+use axum::Router;
+use platform::{
+    AppState,
+    auth::{CurrentUser, Role},
+    web::{NavItem, i18n::CatalogueSource, shell::visible},
+};
+
+pub use api::ApiDoc;
+pub use error::ServiceError;
+
+/// Texts of this capability.
+pub const CATALOGUE: CatalogueSource = (
+    include_str!("../locales/id.txt"),
+    include_str!("../locales/en.txt"),
+);
+
+fn service_admin(user: Option<&CurrentUser>) -> bool {
+    user.is_some_and(|u| u.has_role(Role::ServiceAdmin) || u.has_role(Role::Superadmin))
+}
+
+/// Navigation this capability contributes.
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        label_key: "nav.services",
+        path: "/services",
+        visible: visible::always,
+    },
+    NavItem {
+        label_key: "nav.admin_services",
+        path: "/admin/services",
+        visible: service_admin,
+    },
+];
+
+pub fn routes() -> Router<AppState> {
+    pages::routes().merge(api::routes())
+}
