@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod blobs;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -4,6 +4,7 @@
 //! Owns the tables `services`, `service_requirements`, `service_steps`, `holidays`.
 
 mod api;
+pub mod applications;
 pub mod calendar;
 pub mod catalogue;
 pub mod demo;

@@ -9,6 +9,8 @@ const NOT_KEYS: &[&str] = &["role.granted", "role.revoked"];
 
 const PREFIXES: &[&str] = &[
     "accounts.",
+    "services.",
+    "files.",
     "error.",
     "nav.",
     "home.",

@@ -1,0 +1,170 @@
+//! Tracking numbers: `ALK-7K3M-9QX2`, short enough to read over the phone, in Crockford's base-32
+//! alphabet (no I, L, O or U, so nothing looks alike), with a Luhn mod 32 check character at the
+//! end that catches every single mistyped character and most swapped neighbours. Reading is
+//! forgiving: case, spaces and dashes do not matter, O reads as 0 and I or L as 1.
+
+use rand::Rng as _;
+
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const PREFIX: &str = "ALK";
+const PAYLOAD: usize = 7;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TrackingNumber(String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrackingError {
+    /// Wrong length or characters.
+    Malformed,
+    /// The check character does not match: a typo.
+    CheckDigit,
+}
+
+fn value_of(c: char) -> Option<u32> {
+    let c = match c.to_ascii_uppercase() {
+        'O' => '0',
+        'I' | 'L' => '1',
+        other => other,
+    };
+    ALPHABET
+        .iter()
+        .position(|a| char::from(*a) == c)
+        .and_then(|p| u32::try_from(p).ok())
+}
+
+/// Luhn mod 32 over `values`: the sum that a valid number (payload + check) makes divisible by 32.
+fn luhn_sum(values: &[u32], double_first_from_right: bool) -> u32 {
+    let mut double = double_first_from_right;
+    let mut sum = 0;
+    for value in values.iter().rev() {
+        let mut addend = if double { value * 2 } else { *value };
+        addend = addend / 32 + addend % 32;
+        sum += addend;
+        double = !double;
+    }
+    sum
+}
+
+fn check_value(payload: &[u32]) -> u32 {
+    (32 - luhn_sum(payload, true) % 32) % 32
+}
+
+impl TrackingNumber {
+    /// A new random number.
+    pub fn generate() -> TrackingNumber {
+        let mut rng = rand::thread_rng();
+        let payload: Vec<u32> = (0..PAYLOAD).map(|_| rng.gen_range(0..32)).collect();
+        TrackingNumber::from_payload(&payload)
+    }
+
+    fn from_payload(payload: &[u32]) -> TrackingNumber {
+        let mut chars: String = payload
+            .iter()
+            .map(|v| char::from(ALPHABET[*v as usize]))
+            .collect();
+        chars.push(char::from(ALPHABET[check_value(payload) as usize]));
+        TrackingNumber(format!("{PREFIX}-{}-{}", &chars[..4], &chars[4..]))
+    }
+
+    /// Reads what a person typed.
+    pub fn parse(raw: &str) -> Result<TrackingNumber, TrackingError> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let body = compact.strip_prefix(PREFIX).unwrap_or(&compact);
+        if body.chars().count() != PAYLOAD + 1 {
+            return Err(TrackingError::Malformed);
+        }
+        let values: Option<Vec<u32>> = body.chars().map(value_of).collect();
+        let values = values.ok_or(TrackingError::Malformed)?;
+        if !luhn_sum(&values, false).is_multiple_of(32) {
+            return Err(TrackingError::CheckDigit);
+        }
+        Ok(TrackingNumber::from_payload(&values[..PAYLOAD]))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TrackingNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_numbers_read_back_in_any_written_form() {
+        for _ in 0..200 {
+            let number = TrackingNumber::generate();
+            assert_eq!(TrackingNumber::parse(number.as_str()), Ok(number.clone()));
+            let sloppy = number.as_str().to_lowercase().replace('-', " ");
+            assert_eq!(TrackingNumber::parse(&sloppy), Ok(number.clone()));
+            assert_eq!(number.as_str().len(), 13);
+        }
+    }
+
+    #[test]
+    fn every_single_mistyped_character_is_caught() {
+        for _ in 0..50 {
+            let number = TrackingNumber::generate();
+            let body: Vec<char> = number.as_str()[4..].chars().filter(|c| *c != '-').collect();
+            for position in 0..body.len() {
+                for replacement in ALPHABET.iter().map(|b| char::from(*b)) {
+                    if replacement == body[position] {
+                        continue;
+                    }
+                    let mut typo = body.clone();
+                    typo[position] = replacement;
+                    let typed: String = typo.into_iter().collect();
+                    assert_eq!(
+                        TrackingNumber::parse(&typed),
+                        Err(TrackingError::CheckDigit),
+                        "{typed}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn most_swapped_neighbours_are_caught() {
+        let (mut swaps, mut caught) = (0, 0);
+        for _ in 0..200 {
+            let number = TrackingNumber::generate();
+            let body: Vec<char> = number.as_str()[4..].chars().filter(|c| *c != '-').collect();
+            for i in 0..body.len() - 1 {
+                if body[i] == body[i + 1] {
+                    continue;
+                }
+                let mut swapped = body.clone();
+                swapped.swap(i, i + 1);
+                swaps += 1;
+                if TrackingNumber::parse(&swapped.into_iter().collect::<String>()).is_err() {
+                    caught += 1;
+                }
+            }
+        }
+        assert!(caught * 100 >= swaps * 95, "caught {caught} of {swaps}");
+    }
+
+    #[test]
+    fn malformed_input_is_named() {
+        assert_eq!(
+            TrackingNumber::parse("ALK-123"),
+            Err(TrackingError::Malformed)
+        );
+        assert_eq!(
+            TrackingNumber::parse("ALK-12U4-5678"),
+            Err(TrackingError::Malformed)
+        );
+        assert_eq!(TrackingNumber::parse(""), Err(TrackingError::Malformed));
+    }
+}
