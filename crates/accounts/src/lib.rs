@@ -78,3 +78,21 @@ pub const NAV: &[NavItem] = &[
 pub fn routes() -> Router<AppState> {
     pages::routes().merge(api::routes())
 }
+
+/// How to reach a person: for notifications and for the second factor of public tracking.
+#[derive(Clone, Debug)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub nik: Option<String>,
+    pub lang: platform::web::i18n::Lang,
+}
+
+pub async fn contact(app: &AppState, user_id: &str) -> Result<Option<Contact>, sqlx::Error> {
+    Ok(store::find_user(&app.db, user_id).await?.map(|u| Contact {
+        email: u.email,
+        phone: u.phone,
+        nik: u.nik,
+        lang: platform::web::i18n::Lang::parse(&u.lang).unwrap_or_default(),
+    }))
+}

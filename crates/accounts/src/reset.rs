@@ -126,7 +126,8 @@ pub async fn complete_reset(
     }
     let address_key = address_subject(client_address);
     let (failures, oldest) =
-        store::count_failures(&app.db, &address_key, clock::now_ms() - 3_600_000).await?;
+        platform::throttle::count_failures(&app.db, &address_key, clock::now_ms() - 3_600_000)
+            .await?;
     if failures >= ADDRESS_LIMIT {
         return Err(AccountsError::Locked {
             until_ms: oldest.unwrap_or_else(clock::now_ms) + 3_600_000,
@@ -141,13 +142,13 @@ pub async fn complete_reset(
         None => None,
     };
     let (Some(user), Some((reset_id, stored_hash, attempts))) = (user, live) else {
-        store::insert_failure(&mut tx, &address_key).await?;
+        platform::throttle::record_failure(&mut tx, &address_key).await?;
         tx.commit().await?;
         return Err(AccountsError::ResetCodeInvalid);
     };
     if code_hash(&user.id, &input.code) != stored_hash {
         store::update_reset_attempt(&mut tx, &reset_id, attempts + 1 >= MAX_CODE_ATTEMPTS).await?;
-        store::insert_failure(&mut tx, &address_key).await?;
+        platform::throttle::record_failure(&mut tx, &address_key).await?;
         tx.commit().await?;
         return Err(AccountsError::ResetCodeInvalid);
     }

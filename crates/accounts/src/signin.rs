@@ -36,7 +36,7 @@ fn address_subject(address: &str) -> String {
 /// Fails with `Locked` when `subject` has `limit` failures in the window.
 async fn check_throttle(app: &AppState, subject: &str, limit: i64) -> Result<(), AccountsError> {
     let since = clock::now_ms() - WINDOW_MS;
-    let (count, oldest) = store::count_failures(&app.db, subject, since).await?;
+    let (count, oldest) = platform::throttle::count_failures(&app.db, subject, since).await?;
     if count >= limit {
         return Err(AccountsError::Locked {
             until_ms: oldest.unwrap_or_else(clock::now_ms) + WINDOW_MS,
@@ -76,18 +76,18 @@ pub async fn authenticate(
             return Err(AccountsError::Invalid(vec![("login", "accounts.disabled")]));
         }
         let mut tx = app.db.begin().await?;
-        store::delete_failures(&mut tx, &login_key).await?;
+        platform::throttle::clear_failures(&mut tx, &login_key).await?;
         tx.commit().await?;
         return Ok(user);
     }
 
     // A failure: count it, audit it, and tell the owner when this one locks the account.
     let since = clock::now_ms() - WINDOW_MS;
-    let (before, oldest) = store::count_failures(&app.db, &login_key, since).await?;
+    let (before, oldest) = platform::throttle::count_failures(&app.db, &login_key, since).await?;
     let locks_now = before + 1 >= ACCOUNT_LIMIT;
     let mut tx = app.db.begin().await?;
-    store::insert_failure(&mut tx, &login_key).await?;
-    store::insert_failure(&mut tx, &address_key).await?;
+    platform::throttle::record_failure(&mut tx, &login_key).await?;
+    platform::throttle::record_failure(&mut tx, &address_key).await?;
     let subject = user
         .as_ref()
         .map_or_else(|| "user:unknown".to_string(), |u| format!("user:{}", u.id));

@@ -309,44 +309,6 @@ pub async fn insert_agency(
 
 // ---- throttling and password resets ----
 
-pub async fn insert_failure(
-    conn: &mut AnyConnection,
-    subject_hash: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO login_failures (id, subject_hash, at_ms) VALUES ($1, $2, $3)")
-        .bind(ids::new_id())
-        .bind(subject_hash)
-        .bind(clock::now_ms())
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Failures since `since_ms` and the time of the oldest of them.
-pub async fn count_failures(
-    db: &Db,
-    subject_hash: &str,
-    since_ms: i64,
-) -> Result<(i64, Option<i64>), sqlx::Error> {
-    let row = sqlx::query("SELECT COUNT(*) AS n, MIN(at_ms) AS oldest FROM login_failures WHERE subject_hash = $1 AND at_ms > $2")
-        .bind(subject_hash)
-        .bind(since_ms)
-        .fetch_one(&db.read)
-        .await?;
-    Ok((row.try_get("n")?, row.try_get("oldest")?))
-}
-
-pub async fn delete_failures(
-    conn: &mut AnyConnection,
-    subject_hash: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE subject_hash = $1")
-        .bind(subject_hash)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 pub async fn insert_reset(
     conn: &mut AnyConnection,
     user_id: &str,

@@ -71,6 +71,10 @@ pub struct Config {
     )]
     pub max_body_bytes: usize,
 
+    /// Largest uploaded file, in bytes (applications' documents).
+    #[arg(long, env = "SIGAP_MAX_UPLOAD_BYTES", default_value_t = 5 * 1024 * 1024, global = true)]
+    pub max_upload_bytes: usize,
+
     /// How long a web login lasts without activity, in hours.
     #[arg(
         long,
@@ -122,6 +126,7 @@ pub struct Settings {
     pub sms_gateway_token: Option<String>,
     pub log_json: bool,
     pub max_body_bytes: usize,
+    pub max_upload_bytes: usize,
     pub session_idle: Duration,
     pub trust_proxy: bool,
     pub db_max_connections: u32,
@@ -223,6 +228,9 @@ impl Config {
         if self.max_body_bytes < 1024 {
             return Err(bad("SIGAP_MAX_BODY_BYTES", "must be at least 1024"));
         }
+        if self.max_upload_bytes < 1024 {
+            return Err(bad("SIGAP_MAX_UPLOAD_BYTES", "must be at least 1024"));
+        }
         if self.session_idle_hours == 0 {
             return Err(bad("SIGAP_SESSION_IDLE_HOURS", "must be at least 1"));
         }
@@ -242,6 +250,7 @@ impl Config {
             sms_gateway_token: self.sms_gateway_token.clone(),
             log_json,
             max_body_bytes: self.max_body_bytes,
+            max_upload_bytes: self.max_upload_bytes,
             session_idle: Duration::from_secs(u64::from(self.session_idle_hours) * 3600),
             trust_proxy: self.trust_proxy,
             db_max_connections: self.db_max_connections,

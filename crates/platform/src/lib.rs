@@ -12,6 +12,7 @@ pub mod ids;
 pub mod outbox;
 pub mod personal;
 pub mod state;
+pub mod throttle;
 pub mod web;
 
 pub use state::AppState;

@@ -136,6 +136,14 @@ pub async fn get_service(
     assemble(app, row, manager).await
 }
 
+/// A service whether published or not (for applications already filed under it).
+pub async fn get_service_unchecked(app: &AppState, code: &str) -> Result<Service, ServiceError> {
+    let row = store::find_service(&app.db, code)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    assemble(app, row, false).await
+}
+
 /// Published services matching a search, for the public catalogue.
 pub async fn list_published(
     app: &AppState,

@@ -12,6 +12,12 @@ pub enum ServiceError {
     NotYourAgency,
     #[error("someone else changed the service meanwhile")]
     ChangedMeanwhile,
+    #[error("the application can no longer be changed (status {status})")]
+    NotEditable { status: &'static str },
+    #[error("too many failed attempts")]
+    Throttled { until_ms: i64 },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -28,6 +34,12 @@ impl From<ServiceError> for WebError {
             ServiceError::NotFound => WebError::NotFound,
             ServiceError::NotYourAgency => WebError::Forbidden,
             ServiceError::ChangedMeanwhile => WebError::Conflict("services.changed_meanwhile"),
+            ServiceError::NotEditable { .. } => WebError::Conflict("services.not_editable"),
+            ServiceError::Throttled { until_ms } => WebError::TooManyRequests {
+                key: "services.tracking_throttled",
+                retry_at_ms: until_ms,
+            },
+            ServiceError::Internal(e) => WebError::Internal(e),
             ServiceError::Db(e) => WebError::from(e),
         }
     }

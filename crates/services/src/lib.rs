@@ -35,11 +35,25 @@ fn service_admin(user: Option<&CurrentUser>) -> bool {
     user.is_some_and(|u| u.has_role(Role::ServiceAdmin) || u.has_role(Role::Superadmin))
 }
 
+fn citizen(user: Option<&CurrentUser>) -> bool {
+    user.is_some_and(CurrentUser::is_citizen)
+}
+
 /// Navigation this capability contributes.
 pub const NAV: &[NavItem] = &[
     NavItem {
         label_key: "nav.services",
         path: "/services",
+        visible: visible::always,
+    },
+    NavItem {
+        label_key: "nav.my_applications",
+        path: "/applications",
+        visible: citizen,
+    },
+    NavItem {
+        label_key: "nav.track",
+        path: "/track",
         visible: visible::always,
     },
     NavItem {
@@ -49,6 +63,9 @@ pub const NAV: &[NavItem] = &[
     },
 ];
 
-pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+/// Routes of this capability; uploads are accepted up to `max_upload_bytes`.
+pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
+    pages::routes()
+        .merge(api::routes())
+        .merge(applications::routes(max_upload_bytes))
 }

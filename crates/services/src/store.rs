@@ -235,6 +235,12 @@ pub async fn find_service(db: &Db, code: &str) -> Result<Option<ServiceRow>, sql
     row.as_ref().map(service_row).transpose()
 }
 
+pub async fn find_service_by_id(db: &Db, id: &str) -> Result<Option<ServiceRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM services WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.read).await?;
+    row.as_ref().map(service_row).transpose()
+}
+
 /// Services matching the filters, by name. `query` matches names and summaries in either language.
 pub async fn list_services(
     db: &Db,

@@ -156,6 +156,7 @@ async fn start(backend: &str) -> anyhow::Result<Running> {
         sms_gateway_token: None,
         log_format: "text".into(),
         max_body_bytes: 1_048_576,
+        max_upload_bytes: 5 * 1024 * 1024,
         session_idle_hours: 12,
         trust_proxy: false,
         db_max_connections: 16,

@@ -94,9 +94,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let openapi = Arc::new(openapi());
     let max_body = state.settings.max_body_bytes;
+    // The hard limit (checked before a body is read) admits twice the largest upload, so that a
+    // moderately oversized file reaches the upload page and gets its own message there;
+    // extractors apply the smaller default limit, and upload routes raise theirs.
+    let hard_limit = max_body.max(2 * (state.settings.max_upload_bytes + 64 * 1024));
     Router::new()
         .merge(accounts::routes())
-        .merge(services::routes())
+        .merge(services::routes(state.settings.max_upload_bytes))
         .merge(assets::routes())
         .merge(ops::routes())
         .route(
@@ -109,7 +113,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { WebError::NotFound })
         // Listed innermost first: each `.layer` wraps everything above it.
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(RequestBodyLimitLayer::new(hard_limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         // A panic becomes the 500 page with a reference id; the cause is logged with that id.
         .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {

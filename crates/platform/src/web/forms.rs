@@ -131,3 +131,98 @@ impl FieldView {
         self
     }
 }
+
+/// One uploaded file from a multipart form.
+#[derive(Debug)]
+pub struct UploadedFile {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why no file came through; the page says so next to the upload field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadProblem {
+    /// No file was chosen.
+    Missing,
+    /// Larger than the route's limit.
+    TooLarge,
+}
+
+/// A multipart form with a `csrf_token` field (before the file) and a `file` field.
+/// A missing or wrong token is refused like any form; a missing or oversized file is handed to
+/// the handler, which shows the problem on its own page.
+pub struct CsrfUpload(pub Result<UploadedFile, UploadProblem>);
+
+impl FromRequest<AppState> for CsrfUpload {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::extract::Multipart;
+        let expected = request
+            .extensions()
+            .get::<RequestContext>()
+            .map(|c| c.csrf_token.clone())
+            .unwrap_or_default();
+        let action = request.uri().to_string();
+        #[expect(
+            clippy::result_large_err,
+            reason = "axum's rejection type is a full Response"
+        )]
+        let too_large = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                Ok(CsrfUpload(Err(UploadProblem::TooLarge)))
+            } else {
+                Err(WebError::BadRequest("error.bad_form").into_response())
+            }
+        };
+        let mut multipart = Multipart::from_request(request, app)
+            .await
+            .map_err(|rejection| rejection.into_response())?;
+        let mut token = String::new();
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) => return too_large(e),
+            };
+            match field.name() {
+                Some(csrf::FIELD) => token = field.text().await.unwrap_or_default(),
+                Some("file") => {
+                    if !csrf::tokens_match(&expected, &token) {
+                        return Err(WebError::CsrfRejected {
+                            action,
+                            fields: Vec::new(),
+                        }
+                        .into_response());
+                    }
+                    let file_name = field
+                        .file_name()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(200)
+                        .collect::<String>();
+                    let bytes = match field.bytes().await {
+                        Ok(bytes) => bytes,
+                        Err(e) => return too_large(e),
+                    };
+                    if file_name.is_empty() && bytes.is_empty() {
+                        return Ok(CsrfUpload(Err(UploadProblem::Missing)));
+                    }
+                    return Ok(CsrfUpload(Ok(UploadedFile {
+                        file_name,
+                        bytes: bytes.to_vec(),
+                    })));
+                }
+                _ => {}
+            }
+        }
+        if !csrf::tokens_match(&expected, &token) {
+            return Err(WebError::CsrfRejected {
+                action,
+                fields: Vec::new(),
+            }
+            .into_response());
+        }
+        Ok(CsrfUpload(Err(UploadProblem::Missing)))
+    }
+}

@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod admin;
 mod api;
+mod applications;
 mod audit;
 mod browser;
 mod catalogue;

@@ -109,6 +109,7 @@ pub fn test_config(data_dir: &Path, database_url: Option<String>) -> Config {
         sms_gateway_token: None,
         log_format: "text".into(),
         max_body_bytes: 1_048_576,
+        max_upload_bytes: 5 * 1024 * 1024,
         session_idle_hours: 12,
         trust_proxy: false,
         db_max_connections: 8,
@@ -328,6 +329,28 @@ impl Browser {
             .expect("POST reaches the server")
     }
 
+    /// Uploads `bytes` as the `file` field of a multipart form, CSRF token first.
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+        if self.cookie("sigap_csrf").is_none() {
+            self.get("/").await;
+        }
+        let token = self
+            .cookie("sigap_csrf")
+            .expect("the site sets a CSRF cookie");
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", token)
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+            );
+        self.client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload reaches the server")
+    }
+
     pub async fn register(
         &self,
         name: &str,
@@ -399,6 +422,18 @@ impl Api {
         let body: serde_json::Value = response.json().await.expect("json");
         self.token = Some(body["token"].as_str().expect("token").to_string());
     }
+}
+
+/// A small complete PDF.
+pub fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+/// A small complete PNG (any bytes between the signature and the IEND chunk).
+pub fn png() -> Vec<u8> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+    bytes.extend([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]);
+    bytes
 }
 
 /// A valid NIK for a test citizen (woman born 1 July 1990 in Alak) with serial `n`.

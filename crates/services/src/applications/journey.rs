@@ -1,0 +1,505 @@
+//! The citizen's side of an application: start (or resume) a draft, answer the questions,
+//! attach a document per requirement (stored before the record that points to it), check and
+//! submit, follow it; and the public look-up by tracking number with a second factor.
+
+use platform::{
+    AppState, audit,
+    auth::CurrentUser,
+    blobs::{self, BlobStore},
+    clock, db,
+    outbox::{self, Channel},
+    throttle,
+    web::{forms::Problems, i18n::Tr},
+};
+
+use super::{
+    status::Status,
+    store::{self, ApplicationRow, DocumentRow},
+    tracking::{TrackingError, TrackingNumber},
+};
+use crate::{
+    calendar, catalogue,
+    error::ServiceError,
+    holidays,
+    model::{DocumentType, Requirement},
+    store as catalogue_store,
+};
+
+/// Starts an application for the published service `code`, or resumes the person's open draft.
+pub async fn start(app: &AppState, who: &CurrentUser, code: &str) -> Result<String, ServiceError> {
+    if !who.is_citizen() {
+        return Err(ServiceError::NotYourAgency);
+    }
+    let service = catalogue_store::find_service(&app.db, code)
+        .await?
+        .filter(|s| s.published)
+        .ok_or(ServiceError::NotFound)?;
+    if let Some(draft) = store::find_draft(&app.db, &who.id, &service.id).await? {
+        return Ok(draft.id);
+    }
+    let mut tx = app.db.begin().await?;
+    let id = store::insert_draft(
+        &mut tx,
+        &service.id,
+        service.version,
+        &service.agency_id,
+        &who.id,
+    )
+    .await?;
+    store::insert_event(&mut tx, &id, Some(&who.id), Status::Draft, "").await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The application `id` if `who` filed it. Anyone else gets "not found" (and the attempt is
+/// audited), so ids cannot be probed.
+pub async fn get_own(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+) -> Result<ApplicationRow, ServiceError> {
+    match store::find(&app.db, id).await? {
+        Some(row) if row.applicant_id == who.id => Ok(row),
+        found => {
+            if found.is_some() {
+                let mut tx = app.db.begin().await?;
+                audit::record(
+                    &mut tx,
+                    audit::Entry {
+                        actor_id: Some(&who.id),
+                        action: "application.access_refused",
+                        subject: &format!("application:{id}"),
+                        detail: serde_json::json!({}),
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+            }
+            Err(ServiceError::NotFound)
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DetailsInput {
+    /// What the letter or permit is needed for.
+    pub purpose: String,
+    /// Code of the applicant's kelurahan in Alak, e.g. `kel-namosain`.
+    pub kelurahan: String,
+    /// Street address (RT/RW).
+    pub address: String,
+}
+
+/// The kelurahan of Kecamatan Alak: (code, name).
+pub async fn kelurahan_choices(app: &AppState) -> Result<Vec<(String, String)>, ServiceError> {
+    let tree = accounts::organisation::agency_tree(app)
+        .await
+        .map_err(|e| match e {
+            accounts::AccountsError::Db(e) => ServiceError::Db(e),
+            other => ServiceError::Internal(anyhow::anyhow!("{other}")),
+        })?;
+    Ok(tree
+        .into_iter()
+        .filter(|n| n.agency.kind == "kelurahan")
+        .map(|n| (n.agency.code, n.agency.name_id))
+        .collect())
+}
+
+/// Every problem with the answers, at once.
+async fn check_details(app: &AppState, input: &DetailsInput) -> Result<Problems, ServiceError> {
+    let mut problems = Problems::new();
+    let purpose = input.purpose.trim().chars().count();
+    if purpose == 0 {
+        problems.push(("purpose", "services.purpose_required"));
+    } else if !(5..=500).contains(&purpose) {
+        problems.push(("purpose", "services.purpose_length"));
+    }
+    if !kelurahan_choices(app)
+        .await?
+        .iter()
+        .any(|(code, _)| *code == input.kelurahan)
+    {
+        problems.push(("kelurahan", "services.kelurahan_required"));
+    }
+    let address = input.address.trim().chars().count();
+    if address == 0 {
+        problems.push(("address", "services.address_required"));
+    } else if address > 200 {
+        problems.push(("address", "services.address_length"));
+    }
+    Ok(problems)
+}
+
+pub async fn save_details(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+    input: &DetailsInput,
+) -> Result<(), ServiceError> {
+    let row = get_own(app, who, id).await?;
+    if row.status != Status::Draft {
+        return Err(ServiceError::NotEditable {
+            status: row.status.as_str(),
+        });
+    }
+    let problems = check_details(app, input).await?;
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let mut tx = app.db.begin().await?;
+    if !store::update_details(
+        &mut tx,
+        id,
+        input.purpose.trim(),
+        &input.kelurahan,
+        input.address.trim(),
+    )
+    .await?
+    {
+        return Err(ServiceError::NotEditable {
+            status: "submitted",
+        });
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The requirements of the application's service.
+pub async fn requirements(
+    app: &AppState,
+    row: &ApplicationRow,
+) -> Result<Vec<Requirement>, ServiceError> {
+    Ok(catalogue_store::list_requirements(&app.db, &row.service_id).await?)
+}
+
+/// Attaches `bytes` as the document for requirement `position` (replacing an earlier one).
+pub async fn attach(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+    position: usize,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<(), ServiceError> {
+    let row = get_own(app, who, id).await?;
+    if row.status != Status::Draft {
+        return Err(ServiceError::NotEditable {
+            status: row.status.as_str(),
+        });
+    }
+    let requirements = requirements(app, &row).await?;
+    let requirement = requirements.get(position).ok_or(ServiceError::NotFound)?;
+    let kind = blobs::sniff(bytes).map_err(|p| ServiceError::Invalid(vec![("file", p.key())]))?;
+    let accepted = requirement.accepted_types.iter().any(|t| {
+        matches!(
+            (t, kind),
+            (DocumentType::Pdf, blobs::FileKind::Pdf)
+                | (DocumentType::Jpeg, blobs::FileKind::Jpeg)
+                | (DocumentType::Png, blobs::FileKind::Png)
+        )
+    });
+    if !accepted {
+        return Err(ServiceError::Invalid(vec![(
+            "file",
+            "services.file_type_not_accepted",
+        )]));
+    }
+    // The file is on disk before the row that points to it exists.
+    let blob = BlobStore::new(&app.settings.data_dir)
+        .put(bytes)
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    let safe_name: String = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(120)
+        .collect();
+    let document = DocumentRow {
+        position: i64::try_from(position).unwrap_or(0),
+        requirement_name: requirement.name_id.clone(),
+        blob_sha256: blob.sha256,
+        file_kind: kind.as_str().to_string(),
+        file_name: if safe_name.is_empty() {
+            format!("dokumen.{}", kind.as_str())
+        } else {
+            safe_name
+        },
+        size_bytes: blob.size,
+    };
+    let mut tx = app.db.begin().await?;
+    store::upsert_document(&mut tx, id, document.position, &document).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Submits a complete draft: gives it a tracking number and a deadline in working days, and
+/// tells the applicant. Returns the tracking number.
+pub async fn submit(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+) -> Result<TrackingNumber, ServiceError> {
+    let row = get_own(app, who, id).await?;
+    if row.status != Status::Draft {
+        return Err(ServiceError::NotEditable {
+            status: row.status.as_str(),
+        });
+    }
+    let details = DetailsInput {
+        purpose: row.purpose.clone(),
+        kelurahan: row.kelurahan_code.clone(),
+        address: row.address.clone(),
+    };
+    let mut problems = check_details(app, &details).await?;
+    let documents = store::list_documents(&app.db, id).await?;
+    let requirements = requirements(app, &row).await?;
+    if (0..requirements.len()).any(|p| {
+        !documents
+            .iter()
+            .any(|d| d.position == i64::try_from(p).unwrap_or(-1))
+    }) {
+        problems.push(("documents", "services.documents_missing"));
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let service = catalogue_store::find_service_by_id(&app.db, &row.service_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let now = clock::now_ms();
+    let calendar = holidays::load_calendar(app).await?;
+    let due = calendar.add_working_days(
+        calendar::wita_date(now),
+        u32::try_from(service.completion_days).unwrap_or(0),
+    );
+    let contact = accounts::contact(app, &who.id).await?;
+    let tr = Tr::new(
+        contact.as_ref().map(|c| c.lang).unwrap_or_default(),
+        app.catalogue.clone(),
+    );
+    let service_name = if tr.lang == platform::web::i18n::Lang::En {
+        &service.name_en
+    } else {
+        &service.name_id
+    };
+    // A clash of random tracking numbers is astronomically rare; try again with a new one.
+    for _ in 0..5 {
+        let number = TrackingNumber::generate();
+        let mut tx = app.db.begin().await?;
+        match store::update_submitted(&mut tx, id, number.as_str(), &due.to_string(), now).await {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(ServiceError::NotEditable {
+                    status: "submitted",
+                });
+            }
+            Err(e) if db::is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+        store::insert_event(&mut tx, id, Some(&who.id), Status::Submitted, "").await?;
+        audit::record(
+            &mut tx,
+            audit::Entry {
+                actor_id: Some(&who.id),
+                action: "application.submitted",
+                subject: &format!("application:{id}"),
+                detail: serde_json::json!({ "service": service.code, "due": due.to_string() }),
+            },
+        )
+        .await?;
+        let subject = tr.f("services.submitted_subject", &[("number", number.as_str())]);
+        let body = tr.f(
+            "services.submitted_body",
+            &[
+                ("service", service_name),
+                ("number", number.as_str()),
+                ("due", &due.to_string()),
+            ],
+        );
+        outbox::enqueue(
+            &mut tx,
+            outbox::Message {
+                channel: Channel::InApp,
+                user_id: Some(&who.id),
+                address: None,
+                subject: &subject,
+                body: &body,
+            },
+        )
+        .await?;
+        if let Some(email) = contact.as_ref().and_then(|c| c.email.as_deref()) {
+            outbox::enqueue(
+                &mut tx,
+                outbox::Message {
+                    channel: Channel::Email,
+                    user_id: Some(&who.id),
+                    address: Some(email),
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+            .await?;
+        } else if let Some(phone) = contact.as_ref().and_then(|c| c.phone.as_deref()) {
+            outbox::enqueue(
+                &mut tx,
+                outbox::Message {
+                    channel: Channel::Sms,
+                    user_id: Some(&who.id),
+                    address: Some(phone),
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        app.outbox_signal.notify_one();
+        return Ok(number);
+    }
+    Err(ServiceError::Internal(anyhow::anyhow!(
+        "could not draw a free tracking number"
+    )))
+}
+
+/// The service an application is for, as the catalogue shows it.
+pub async fn service_of(
+    app: &AppState,
+    row: &ApplicationRow,
+) -> Result<catalogue::Service, ServiceError> {
+    let code = catalogue_store::find_service_by_id(&app.db, &row.service_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?
+        .code;
+    // An application keeps its service even if the service is later unpublished.
+    catalogue::get_service_unchecked(app, &code).await
+}
+
+pub async fn documents(
+    app: &AppState,
+    row: &ApplicationRow,
+) -> Result<Vec<DocumentRow>, ServiceError> {
+    Ok(store::list_documents(&app.db, &row.id).await?)
+}
+
+/// A document's bytes, for its owner.
+pub async fn document_file(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+    position: i64,
+) -> Result<(DocumentRow, Vec<u8>), ServiceError> {
+    let row = get_own(app, who, id).await?;
+    let document = store::list_documents(&app.db, &row.id)
+        .await?
+        .into_iter()
+        .find(|d| d.position == position)
+        .ok_or(ServiceError::NotFound)?;
+    let bytes = BlobStore::new(&app.settings.data_dir)
+        .get(&document.blob_sha256)
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    Ok((document, bytes))
+}
+
+pub async fn list_mine(
+    app: &AppState,
+    who: &CurrentUser,
+) -> Result<Vec<ApplicationRow>, ServiceError> {
+    Ok(store::list_for_applicant(&app.db, &who.id).await?)
+}
+
+pub async fn timeline(
+    app: &AppState,
+    row: &ApplicationRow,
+) -> Result<Vec<(i64, Status, String)>, ServiceError> {
+    Ok(store::list_events(&app.db, &row.id).await?)
+}
+
+/// Look-ups with a wrong number or second factor allowed per client address per hour.
+const TRACKING_LIMIT: i64 = 10;
+
+/// What the public tracking page may show: no names, no answers, no documents.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PublicStatus {
+    pub tracking_number: String,
+    pub service_name_id: String,
+    pub service_name_en: String,
+    pub status: Status,
+    pub submitted_ms: Option<i64>,
+    /// Deadline (YYYY-MM-DD, WITA), counted in working days.
+    pub due_day: Option<String>,
+    /// (time in ms, status), oldest first.
+    pub timeline: Vec<(i64, Status)>,
+}
+
+/// Looks up an application by its tracking number and the last 4 digits of the applicant's
+/// mobile number (or of the NIK for an applicant without one). Wrong combinations count
+/// towards a limit per client address; the answer never tells which part was wrong.
+pub async fn track(
+    app: &AppState,
+    number: &str,
+    last_digits: &str,
+    client: &str,
+) -> Result<PublicStatus, ServiceError> {
+    let mut problems = Problems::new();
+    let parsed = TrackingNumber::parse(number);
+    match parsed {
+        Err(TrackingError::Malformed) => problems.push(("number", "services.tracking_malformed")),
+        Err(TrackingError::CheckDigit) => problems.push(("number", "services.tracking_typo")),
+        Ok(_) => {}
+    }
+    let digits = last_digits.trim();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        problems.push(("last_digits", "services.last_digits_invalid"));
+    }
+    let Ok(number) = parsed else {
+        return Err(ServiceError::Invalid(problems));
+    };
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let subject = throttle::subject(&format!("track-addr:{client}"));
+    let (failures, oldest) =
+        throttle::count_failures(&app.db, &subject, clock::now_ms() - 3_600_000).await?;
+    if failures >= TRACKING_LIMIT {
+        return Err(ServiceError::Throttled {
+            until_ms: oldest.unwrap_or_else(clock::now_ms) + 3_600_000,
+        });
+    }
+    let row = store::find_by_tracking(&app.db, number.as_str()).await?;
+    let matches = match &row {
+        Some(row) => {
+            let contact = accounts::contact(app, &row.applicant_id).await?;
+            let secret = contact.and_then(|c| c.phone.or(c.nik)).unwrap_or_default();
+            secret.len() >= 4 && secret.ends_with(digits)
+        }
+        None => false,
+    };
+    let Some(row) = row.filter(|_| matches) else {
+        let mut tx = app.db.begin().await?;
+        throttle::record_failure(&mut tx, &subject).await?;
+        tx.commit().await?;
+        return Err(ServiceError::Invalid(vec![(
+            "number",
+            "services.tracking_not_found",
+        )]));
+    };
+    let service = service_of(app, &row).await?;
+    Ok(PublicStatus {
+        tracking_number: number.to_string(),
+        service_name_id: service.name_id,
+        service_name_en: service.name_en,
+        status: row.status,
+        submitted_ms: row.submitted_ms,
+        due_day: row.due_day.clone(),
+        timeline: timeline(app, &row)
+            .await?
+            .into_iter()
+            .map(|(at, status, _)| (at, status))
+            .collect(),
+    })
+}

@@ -1,0 +1,664 @@
+//! The citizen's pages: start → answers → documents → check → submit → confirmation, the list
+//! of their applications with status and deadline, and public tracking. One small group of
+//! questions per page; every page works without JavaScript.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use platform::{
+    AppState,
+    auth::{CurrentUser, MaybeUser},
+    clock,
+    web::{
+        Shell, WebError,
+        context::ClientAddress,
+        error::FieldError,
+        forms::{CsrfForm, CsrfUpload, FieldView, UploadProblem, field_errors},
+        i18n::{Lang, Tr},
+    },
+};
+use serde::Deserialize;
+
+use super::{
+    journey::{self, DetailsInput},
+    status::Status,
+    store::ApplicationRow,
+};
+use crate::error::ServiceError;
+
+pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route("/services/{code}/apply", post(start))
+        .route("/applications", get(list))
+        .route("/applications/{id}", get(detail))
+        .route(
+            "/applications/{id}/details",
+            get(details_form).post(save_details),
+        )
+        .route("/applications/{id}/documents", get(documents_page))
+        .route(
+            "/applications/{id}/documents/{position}",
+            get(download)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(max_upload_bytes + 64 * 1024)),
+        )
+        .route("/applications/{id}/check", get(check_page))
+        .route("/applications/{id}/submit", post(submit))
+        .route("/track", get(track_form).post(track))
+}
+
+fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
+    let html = template
+        .render()
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok((status, Html(html)).into_response())
+}
+
+fn service_name(service: &crate::catalogue::Service, lang: Lang) -> String {
+    if lang == Lang::En {
+        service.name_en.clone()
+    } else {
+        service.name_id.clone()
+    }
+}
+
+async fn start(
+    State(app): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(code): Path<String>,
+    CsrfForm(_): CsrfForm<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let Some(user) = user else {
+        return Ok(Redirect::to(&format!("/login?next=%2Fservices%2F{code}")).into_response());
+    };
+    if !user.is_citizen() {
+        return Err(WebError::Forbidden);
+    }
+    let id = journey::start(&app, &user, &code).await?;
+    Ok(Redirect::to(&format!("/applications/{id}/details")).into_response())
+}
+
+// ---------- answers ----------
+
+#[derive(Template)]
+#[template(path = "apply_details.html")]
+struct DetailsPage {
+    shell: Shell,
+    id: String,
+    service: String,
+    errors: Vec<FieldError>,
+    fields: Vec<FieldView>,
+    kelurahan: Vec<(String, String)>,
+    chosen: String,
+    kelurahan_error: Option<String>,
+}
+
+async fn details_view(
+    app: &AppState,
+    shell: Shell,
+    row: &ApplicationRow,
+    input: &DetailsInput,
+    errors: Vec<FieldError>,
+) -> Result<DetailsPage, WebError> {
+    let service = journey::service_of(app, row).await?;
+    let tr = &shell.tr;
+    let fields = vec![
+        FieldView::text(tr, "purpose", "services.purpose", &input.purpose, &errors)
+            .kind("textarea")
+            .hint(tr, "services.purpose_hint"),
+        FieldView::text(tr, "address", "services.address", &input.address, &errors)
+            .hint(tr, "services.address_hint")
+            .autocomplete("street-address"),
+    ];
+    Ok(DetailsPage {
+        service: service_name(&service, tr.lang),
+        id: row.id.clone(),
+        kelurahan: journey::kelurahan_choices(app).await?,
+        chosen: input.kelurahan.clone(),
+        kelurahan_error: errors
+            .iter()
+            .find(|e| e.field == "kelurahan")
+            .map(|e| e.message.clone()),
+        shell,
+        errors,
+        fields,
+    })
+}
+
+fn must_be_draft(row: &ApplicationRow) -> Result<(), WebError> {
+    if row.status == Status::Draft {
+        Ok(())
+    } else {
+        Err(WebError::Conflict("services.not_editable"))
+    }
+}
+
+async fn details_form(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let row = journey::get_own(&app, &user, &id).await?;
+    must_be_draft(&row)?;
+    let input = DetailsInput {
+        purpose: row.purpose.clone(),
+        kelurahan: row.kelurahan_code.clone(),
+        address: row.address.clone(),
+    };
+    page(
+        &details_view(&app, shell, &row, &input, Vec::new()).await?,
+        StatusCode::OK,
+    )
+}
+
+async fn save_details(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<DetailsInput>,
+) -> Result<Response, WebError> {
+    match journey::save_details(&app, &user, &id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/applications/{id}/documents")).into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let row = journey::get_own(&app, &user, &id).await?;
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &details_view(&app, shell, &row, &input, errors).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------- documents ----------
+
+struct RequirementView {
+    position: usize,
+    name: String,
+    types: String,
+    uploaded: Option<(String, String)>,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "apply_documents.html")]
+struct DocumentsPage {
+    shell: Shell,
+    id: String,
+    service: String,
+    requirements: Vec<RequirementView>,
+    errors: Vec<FieldError>,
+    limit_mb: String,
+}
+
+async fn documents_view(
+    app: &AppState,
+    shell: Shell,
+    row: &ApplicationRow,
+    failed: Option<(usize, String)>,
+) -> Result<DocumentsPage, WebError> {
+    let service = journey::service_of(app, row).await?;
+    let documents = journey::documents(app, row).await?;
+    let tr = &shell.tr;
+    let requirements: Vec<RequirementView> = service
+        .requirements
+        .iter()
+        .enumerate()
+        .map(|(position, r)| RequirementView {
+            position,
+            name: if tr.lang == Lang::En {
+                r.name_en.clone()
+            } else {
+                r.name_id.clone()
+            },
+            types: r
+                .accepted_types
+                .iter()
+                .map(|t| t.as_str().to_uppercase())
+                .collect::<Vec<_>>()
+                .join(", "),
+            uploaded: documents
+                .iter()
+                .find(|d| d.position == i64::try_from(position).unwrap_or(-1))
+                .map(|d| {
+                    (
+                        d.file_name.clone(),
+                        format!("{:.1} KB", d.size_bytes as f64 / 1024.0),
+                    )
+                }),
+            error: failed
+                .as_ref()
+                .filter(|(p, _)| *p == position)
+                .map(|(_, m)| m.clone()),
+        })
+        .collect();
+    let errors = failed
+        .map(|(position, message)| {
+            vec![FieldError {
+                field: format!("file-{position}"),
+                code: "services.upload".into(),
+                message,
+            }]
+        })
+        .unwrap_or_default();
+    Ok(DocumentsPage {
+        id: row.id.clone(),
+        service: service_name(&service, tr.lang),
+        requirements,
+        errors,
+        limit_mb: format!("{:.0}", app.settings.max_upload_bytes as f64 / 1_048_576.0),
+        shell,
+    })
+}
+
+async fn documents_page(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let row = journey::get_own(&app, &user, &id).await?;
+    must_be_draft(&row)?;
+    page(
+        &documents_view(&app, shell, &row, None).await?,
+        StatusCode::OK,
+    )
+}
+
+async fn upload(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path((id, position)): Path<(String, usize)>,
+    CsrfUpload(file): CsrfUpload,
+) -> Result<Response, WebError> {
+    let row = journey::get_own(&app, &user, &id).await?;
+    must_be_draft(&row)?;
+    let outcome = match file {
+        Ok(file) => journey::attach(&app, &user, &id, position, &file.file_name, &file.bytes).await,
+        Err(UploadProblem::Missing) => Err(ServiceError::Invalid(vec![(
+            "file",
+            "services.file_missing",
+        )])),
+        Err(UploadProblem::TooLarge) => Err(ServiceError::Invalid(vec![(
+            "file",
+            "services.file_too_large",
+        )])),
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/applications/{id}/documents")).into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let key = problems
+                .first()
+                .map(|(_, k)| *k)
+                .unwrap_or("error.bad_request");
+            let limit = format!("{:.0}", app.settings.max_upload_bytes as f64 / 1_048_576.0);
+            let message = shell.tr.f(key, &[("limit", &limit)]);
+            let status = if key == "services.file_too_large" {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            page(
+                &documents_view(&app, shell, &row, Some((position, message))).await?,
+                status,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn download(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path((id, position)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let (document, bytes) = journey::document_file(&app, &user, &id, position).await?;
+    let kind = platform::blobs::FileKind::parse(&document.file_kind)
+        .unwrap_or(platform::blobs::FileKind::Pdf);
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(kind.content_type()),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "inline; filename=\"dokumen-{position}.{}\"",
+        kind.as_str()
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+// ---------- check and submit ----------
+
+#[derive(Template)]
+#[template(path = "apply_check.html")]
+struct CheckPage {
+    shell: Shell,
+    id: String,
+    service: String,
+    answers: Vec<(String, String, String)>,
+    documents: Vec<(String, String)>,
+    errors: Vec<FieldError>,
+    completion: String,
+}
+
+async fn check_view(
+    app: &AppState,
+    shell: Shell,
+    row: &ApplicationRow,
+    errors: Vec<FieldError>,
+) -> Result<CheckPage, WebError> {
+    let service = journey::service_of(app, row).await?;
+    let tr = &shell.tr;
+    let kelurahan = journey::kelurahan_choices(app)
+        .await?
+        .into_iter()
+        .find(|(code, _)| *code == row.kelurahan_code)
+        .map(|(_, name)| name)
+        .unwrap_or_default();
+    let details = format!("/applications/{}/details", row.id);
+    let answers = vec![
+        (
+            tr.t("services.purpose").to_string(),
+            row.purpose.clone(),
+            details.clone(),
+        ),
+        (
+            tr.t("services.kelurahan").to_string(),
+            kelurahan,
+            details.clone(),
+        ),
+        (
+            tr.t("services.address").to_string(),
+            row.address.clone(),
+            details,
+        ),
+    ];
+    let uploaded = journey::documents(app, row).await?;
+    let documents = service
+        .requirements
+        .iter()
+        .enumerate()
+        .map(|(p, r)| {
+            let name = if tr.lang == Lang::En {
+                r.name_en.clone()
+            } else {
+                r.name_id.clone()
+            };
+            let file = uploaded
+                .iter()
+                .find(|d| d.position == i64::try_from(p).unwrap_or(-1))
+                .map(|d| d.file_name.clone())
+                .unwrap_or_else(|| tr.t("services.not_uploaded").to_string());
+            (name, file)
+        })
+        .collect();
+    Ok(CheckPage {
+        id: row.id.clone(),
+        service: service_name(&service, tr.lang),
+        completion: tr.f(
+            "services.working_days",
+            &[("days", &service.completion_days.to_string())],
+        ),
+        answers,
+        documents,
+        errors,
+        shell,
+    })
+}
+
+async fn check_page(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let row = journey::get_own(&app, &user, &id).await?;
+    must_be_draft(&row)?;
+    page(
+        &check_view(&app, shell, &row, Vec::new()).await?,
+        StatusCode::OK,
+    )
+}
+
+async fn submit(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    match journey::submit(&app, &user, &id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}?submitted=1")).into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let row = journey::get_own(&app, &user, &id).await?;
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &check_view(&app, shell, &row, errors).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------- my applications ----------
+
+struct ApplicationLine {
+    id: String,
+    service: String,
+    tracking: String,
+    status: String,
+    due: String,
+    next_step: String,
+}
+
+async fn line(app: &AppState, tr: &Tr, row: &ApplicationRow) -> Result<ApplicationLine, WebError> {
+    let service = journey::service_of(app, row).await?;
+    let next_step = match row.status {
+        Status::Draft => tr.t("services.next_finish_draft"),
+        Status::ReturnedForRevision => tr.t("services.next_revise"),
+        Status::Issued => tr.t("services.next_download"),
+        _ => tr.t("services.next_wait"),
+    };
+    Ok(ApplicationLine {
+        id: row.id.clone(),
+        service: service_name(&service, tr.lang),
+        tracking: row.tracking_number.clone().unwrap_or_else(|| "—".into()),
+        status: tr.t(row.status.label_key()).to_string(),
+        due: row.due_day.clone().unwrap_or_else(|| "—".into()),
+        next_step: next_step.to_string(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+struct ListPage {
+    shell: Shell,
+    lines: Vec<ApplicationLine>,
+}
+
+async fn list(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    let mut lines = Vec::new();
+    for row in journey::list_mine(&app, &user).await? {
+        lines.push(line(&app, &shell.tr, &row).await?);
+    }
+    page(&ListPage { shell, lines }, StatusCode::OK)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DetailQuery {
+    submitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+struct DetailPage {
+    shell: Shell,
+    line: ApplicationLine,
+    just_submitted: bool,
+    is_draft: bool,
+    timeline: Vec<(String, String, String)>,
+}
+
+async fn detail(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(query): Query<DetailQuery>,
+) -> Result<Response, WebError> {
+    let row = journey::get_own(&app, &user, &id).await?;
+    let timeline = journey::timeline(&app, &row)
+        .await?
+        .into_iter()
+        .map(|(at, status, note)| {
+            (
+                clock::format_wita(at, shell.tr.lang),
+                shell.t(status.label_key()).to_string(),
+                note,
+            )
+        })
+        .collect();
+    let line = line(&app, &shell.tr, &row).await?;
+    page(
+        &DetailPage {
+            line,
+            just_submitted: query.submitted == "1" && row.status != Status::Draft,
+            is_draft: row.status == Status::Draft,
+            timeline,
+            shell,
+        },
+        StatusCode::OK,
+    )
+}
+
+// ---------- public tracking ----------
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TrackForm {
+    number: String,
+    last_digits: String,
+}
+
+/// What a successful look-up shows, ready to print.
+struct TrackResult {
+    number: String,
+    service: String,
+    status: String,
+    due: String,
+    /// (time, status)
+    timeline: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+struct TrackPage {
+    shell: Shell,
+    errors: Vec<FieldError>,
+    fields: Vec<FieldView>,
+    result: Option<TrackResult>,
+}
+
+fn track_page(
+    shell: Shell,
+    form: &TrackForm,
+    errors: Vec<FieldError>,
+    result: Option<TrackResult>,
+) -> TrackPage {
+    let tr = &shell.tr;
+    let fields = vec![
+        FieldView::text(
+            tr,
+            "number",
+            "services.tracking_number",
+            &form.number,
+            &errors,
+        )
+        .hint(tr, "services.tracking_number_hint"),
+        FieldView::text(tr, "last_digits", "services.last_digits", "", &errors)
+            .numeric()
+            .hint(tr, "services.last_digits_hint"),
+    ];
+    TrackPage {
+        shell,
+        errors,
+        fields,
+        result,
+    }
+}
+
+async fn track_form(shell: Shell) -> Result<Response, WebError> {
+    page(
+        &track_page(shell, &TrackForm::default(), Vec::new(), None),
+        StatusCode::OK,
+    )
+}
+
+async fn track(
+    State(app): State<AppState>,
+    shell: Shell,
+    ClientAddress(client): ClientAddress,
+    CsrfForm(form): CsrfForm<TrackForm>,
+) -> Result<Response, WebError> {
+    match journey::track(&app, &form.number, &form.last_digits, &client).await {
+        Ok(found) => {
+            let tr = &shell.tr;
+            let service = if tr.lang == Lang::En {
+                found.service_name_en
+            } else {
+                found.service_name_id
+            };
+            let timeline = found
+                .timeline
+                .into_iter()
+                .map(|(at, s)| {
+                    (
+                        clock::format_wita(at, tr.lang),
+                        tr.t(s.label_key()).to_string(),
+                    )
+                })
+                .collect();
+            let result = TrackResult {
+                number: found.tracking_number,
+                service,
+                status: tr.t(found.status.label_key()).to_string(),
+                due: found.due_day.unwrap_or_default(),
+                timeline,
+            };
+            page(
+                &track_page(shell, &form, Vec::new(), Some(result)),
+                StatusCode::OK,
+            )
+        }
+        Err(ServiceError::Invalid(problems)) => {
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &track_page(shell, &form, errors, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}

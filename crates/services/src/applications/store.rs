@@ -1,0 +1,271 @@
+//! SQL for `applications`, `application_documents` and `application_events`.
+
+use platform::{clock, db::Db, ids};
+use sqlx::{AnyConnection, Row as _, any::AnyRow};
+
+use super::status::Status;
+
+#[derive(Clone, Debug)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub tracking_number: Option<String>,
+    pub service_id: String,
+    pub agency_id: String,
+    pub applicant_id: String,
+    pub status: Status,
+    pub purpose: String,
+    pub kelurahan_code: String,
+    pub address: String,
+    pub submitted_ms: Option<i64>,
+    pub due_day: Option<String>,
+    pub version: i64,
+    pub created_ms: i64,
+}
+
+const COLUMNS: &str = "id, tracking_number, service_id, agency_id, applicant_id, status, purpose, kelurahan_code, address, \
+     submitted_ms, due_day, version, created_ms";
+
+fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(ApplicationRow {
+        id: row.try_get("id")?,
+        tracking_number: row.try_get("tracking_number")?,
+        service_id: row.try_get("service_id")?,
+        agency_id: row.try_get("agency_id")?,
+        applicant_id: row.try_get("applicant_id")?,
+        status: Status::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?,
+        purpose: row.try_get("purpose")?,
+        kelurahan_code: row.try_get("kelurahan_code")?,
+        address: row.try_get("address")?,
+        submitted_ms: row.try_get("submitted_ms")?,
+        due_day: row.try_get("due_day")?,
+        version: row.try_get("version")?,
+        created_ms: row.try_get("created_ms")?,
+    })
+}
+
+pub async fn insert_draft(
+    conn: &mut AnyConnection,
+    service_id: &str,
+    service_version: i64,
+    agency_id: &str,
+    applicant_id: &str,
+) -> Result<String, sqlx::Error> {
+    let id = ids::new_id();
+    sqlx::query(
+        "INSERT INTO applications (id, service_id, service_version, agency_id, applicant_id, status, created_ms, updated_ms) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6)",
+    )
+    .bind(&id)
+    .bind(service_id)
+    .bind(service_version)
+    .bind(agency_id)
+    .bind(applicant_id)
+    .bind(clock::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn find(db: &Db, id: &str) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&db.read)
+        .await?
+        .as_ref()
+        .map(application_row)
+        .transpose()
+}
+
+pub async fn find_by_tracking(
+    db: &Db,
+    number: &str,
+) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE tracking_number = $1");
+    sqlx::query(&sql)
+        .bind(number)
+        .fetch_optional(&db.read)
+        .await?
+        .as_ref()
+        .map(application_row)
+        .transpose()
+}
+
+/// The applicant's open draft for a service, to resume instead of starting over.
+pub async fn find_draft(
+    db: &Db,
+    applicant_id: &str,
+    service_id: &str,
+) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE applicant_id = $1 AND service_id = $2 AND status = 'draft' ORDER BY created_ms DESC LIMIT 1"
+    );
+    sqlx::query(&sql)
+        .bind(applicant_id)
+        .bind(service_id)
+        .fetch_optional(&db.read)
+        .await?
+        .as_ref()
+        .map(application_row)
+        .transpose()
+}
+
+pub async fn list_for_applicant(
+    db: &Db,
+    applicant_id: &str,
+) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE applicant_id = $1 ORDER BY created_ms DESC LIMIT 200"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(applicant_id)
+        .fetch_all(&db.read)
+        .await?;
+    rows.iter().map(application_row).collect()
+}
+
+/// Saves the answers of a draft still at `version`; false when it changed or left the draft state.
+pub async fn update_details(
+    conn: &mut AnyConnection,
+    id: &str,
+    purpose: &str,
+    kelurahan: &str,
+    address: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE applications SET purpose = $2, kelurahan_code = $3, address = $4, version = version + 1, updated_ms = $5 \
+         WHERE id = $1 AND status = 'draft'",
+    )
+    .bind(id)
+    .bind(purpose)
+    .bind(kelurahan)
+    .bind(address)
+    .bind(clock::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves a draft to submitted; false when it is no longer a draft (submitted twice at once).
+pub async fn update_submitted(
+    conn: &mut AnyConnection,
+    id: &str,
+    tracking: &str,
+    due_day: &str,
+    at_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE applications SET status = 'submitted', tracking_number = $2, due_day = $3, submitted_ms = $4, \
+         version = version + 1, updated_ms = $4 WHERE id = $1 AND status = 'draft'",
+    )
+    .bind(id)
+    .bind(tracking)
+    .bind(due_day)
+    .bind(at_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Clone, Debug)]
+pub struct DocumentRow {
+    pub position: i64,
+    pub requirement_name: String,
+    pub blob_sha256: String,
+    pub file_kind: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+}
+
+pub async fn upsert_document(
+    conn: &mut AnyConnection,
+    application_id: &str,
+    position: i64,
+    document: &DocumentRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO application_documents (id, application_id, requirement_position, requirement_name, blob_sha256, file_kind, file_name, size_bytes, uploaded_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (application_id, requirement_position) DO UPDATE SET requirement_name = $4, blob_sha256 = $5, file_kind = $6, \
+         file_name = $7, size_bytes = $8, uploaded_ms = $9",
+    )
+    .bind(ids::new_id())
+    .bind(application_id)
+    .bind(position)
+    .bind(&document.requirement_name)
+    .bind(&document.blob_sha256)
+    .bind(&document.file_kind)
+    .bind(&document.file_name)
+    .bind(document.size_bytes)
+    .bind(clock::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_documents(
+    db: &Db,
+    application_id: &str,
+) -> Result<Vec<DocumentRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT requirement_position, requirement_name, blob_sha256, file_kind, file_name, size_bytes FROM application_documents \
+         WHERE application_id = $1 ORDER BY requirement_position",
+    )
+    .bind(application_id)
+    .fetch_all(&db.read)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(DocumentRow {
+                position: row.try_get("requirement_position")?,
+                requirement_name: row.try_get("requirement_name")?,
+                blob_sha256: row.try_get("blob_sha256")?,
+                file_kind: row.try_get("file_kind")?,
+                file_name: row.try_get("file_name")?,
+                size_bytes: row.try_get("size_bytes")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn insert_event(
+    conn: &mut AnyConnection,
+    application_id: &str,
+    actor_id: Option<&str>,
+    status: Status,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO application_events (id, application_id, at_ms, actor_id, status, note) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(ids::new_id())
+        .bind(application_id)
+        .bind(clock::now_ms())
+        .bind(actor_id)
+        .bind(status.as_str())
+        .bind(note)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// (time, status, note), oldest first.
+pub async fn list_events(
+    db: &Db,
+    application_id: &str,
+) -> Result<Vec<(i64, Status, String)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT at_ms, status, note FROM application_events WHERE application_id = $1 ORDER BY at_ms, id")
+        .bind(application_id)
+        .fetch_all(&db.read)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            Ok((
+                row.try_get("at_ms")?,
+                Status::parse(&status).unwrap_or(Status::Draft),
+                row.try_get("note")?,
+            ))
+        })
+        .collect()
+}
