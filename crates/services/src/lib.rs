@@ -35,6 +35,11 @@ fn service_admin(user: Option<&CurrentUser>) -> bool {
     user.is_some_and(|u| u.has_role(Role::ServiceAdmin) || u.has_role(Role::Superadmin))
 }
 
+/// Verifiers and signing officials: the back-office inbox.
+pub(crate) fn office_staff(user: Option<&CurrentUser>) -> bool {
+    user.is_some_and(|u| u.has_role(Role::Verifier) || u.has_role(Role::Signer))
+}
+
 fn citizen(user: Option<&CurrentUser>) -> bool {
     user.is_some_and(CurrentUser::is_citizen)
 }
@@ -55,6 +60,11 @@ pub const NAV: &[NavItem] = &[
         label_key: "nav.track",
         path: "/track",
         visible: visible::always,
+    },
+    NavItem {
+        label_key: "nav.office",
+        path: "/office",
+        visible: office_staff,
     },
     NavItem {
         label_key: "nav.admin_services",

@@ -131,6 +131,11 @@ async fn check_details(app: &AppState, input: &DetailsInput) -> Result<Problems,
     Ok(problems)
 }
 
+/// The citizen may change answers and documents before sending, and after a return for revision.
+pub fn is_editable(status: Status) -> bool {
+    matches!(status, Status::Draft | Status::ReturnedForRevision)
+}
+
 pub async fn save_details(
     app: &AppState,
     who: &CurrentUser,
@@ -138,7 +143,7 @@ pub async fn save_details(
     input: &DetailsInput,
 ) -> Result<(), ServiceError> {
     let row = get_own(app, who, id).await?;
-    if row.status != Status::Draft {
+    if !is_editable(row.status) {
         return Err(ServiceError::NotEditable {
             status: row.status.as_str(),
         });
@@ -183,7 +188,7 @@ pub async fn attach(
     bytes: &[u8],
 ) -> Result<(), ServiceError> {
     let row = get_own(app, who, id).await?;
-    if row.status != Status::Draft {
+    if !is_editable(row.status) {
         return Err(ServiceError::NotEditable {
             status: row.status.as_str(),
         });
@@ -244,6 +249,9 @@ pub async fn submit(
     id: &str,
 ) -> Result<TrackingNumber, ServiceError> {
     let row = get_own(app, who, id).await?;
+    if row.status == Status::ReturnedForRevision {
+        return resubmit(app, who, row).await;
+    }
     if row.status != Status::Draft {
         return Err(ServiceError::NotEditable {
             status: row.status.as_str(),
@@ -363,6 +371,73 @@ pub async fn submit(
     Err(ServiceError::Internal(anyhow::anyhow!(
         "could not draw a free tracking number"
     )))
+}
+
+/// Sends a revised application back to the office. The deadline moves by the working days the
+/// application waited for the citizen (the SLA clock was paused).
+async fn resubmit(
+    app: &AppState,
+    who: &CurrentUser,
+    row: ApplicationRow,
+) -> Result<TrackingNumber, ServiceError> {
+    let details = DetailsInput {
+        purpose: row.purpose.clone(),
+        kelurahan: row.kelurahan_code.clone(),
+        address: row.address.clone(),
+    };
+    let problems = check_details(app, &details).await?;
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let now = clock::now_ms();
+    let calendar = holidays::load_calendar(app).await?;
+    let paused = row
+        .paused_ms
+        .map(|since| {
+            calendar.working_days_between(calendar::wita_date(since), calendar::wita_date(now))
+        })
+        .unwrap_or(0);
+    let due = row
+        .due_day
+        .as_deref()
+        .and_then(calendar::parse_date)
+        .map(|d| {
+            calendar
+                .add_working_days(d, u32::try_from(paused).unwrap_or(0))
+                .to_string()
+        });
+    let number = TrackingNumber::parse(row.tracking_number.as_deref().unwrap_or_default())
+        .map_err(|_| ServiceError::NotFound)?;
+    let mut tx = app.db.begin().await?;
+    if !store::update_status(
+        &mut tx,
+        &row.id,
+        Status::ReturnedForRevision,
+        Status::Submitted,
+        None,
+        None,
+        due.as_deref(),
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::NotEditable {
+            status: "submitted",
+        });
+    }
+    store::insert_event(&mut tx, &row.id, Some(&who.id), Status::Submitted, "").await?;
+    audit::record(
+        &mut tx,
+        audit::Entry {
+            actor_id: Some(&who.id),
+            action: "application.resubmitted",
+            subject: &format!("application:{}", row.id),
+            detail: serde_json::json!({ "paused_working_days": paused }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(number)
 }
 
 /// The service an application is for, as the catalogue shows it.

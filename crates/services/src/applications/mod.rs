@@ -2,8 +2,18 @@
 //! public tracking, tracking numbers and the status life cycle.
 
 pub mod journey;
+mod office;
 mod pages;
-pub use pages::routes;
+pub mod processing;
+
 pub mod status;
 mod store;
 pub mod tracking;
+
+use axum::Router;
+use platform::AppState;
+
+/// The citizen's and the office's routes; uploads up to `max_upload_bytes`.
+pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
+    pages::routes(max_upload_bytes).merge(office::routes())
+}

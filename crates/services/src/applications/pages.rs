@@ -130,8 +130,8 @@ async fn details_view(
     })
 }
 
-fn must_be_draft(row: &ApplicationRow) -> Result<(), WebError> {
-    if row.status == Status::Draft {
+fn must_be_editable(row: &ApplicationRow) -> Result<(), WebError> {
+    if journey::is_editable(row.status) {
         Ok(())
     } else {
         Err(WebError::Conflict("services.not_editable"))
@@ -145,7 +145,7 @@ async fn details_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let row = journey::get_own(&app, &user, &id).await?;
-    must_be_draft(&row)?;
+    must_be_editable(&row)?;
     let input = DetailsInput {
         purpose: row.purpose.clone(),
         kelurahan: row.kelurahan_code.clone(),
@@ -266,7 +266,7 @@ async fn documents_page(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let row = journey::get_own(&app, &user, &id).await?;
-    must_be_draft(&row)?;
+    must_be_editable(&row)?;
     page(
         &documents_view(&app, shell, &row, None).await?,
         StatusCode::OK,
@@ -281,7 +281,7 @@ async fn upload(
     CsrfUpload(file): CsrfUpload,
 ) -> Result<Response, WebError> {
     let row = journey::get_own(&app, &user, &id).await?;
-    must_be_draft(&row)?;
+    must_be_editable(&row)?;
     let outcome = match file {
         Ok(file) => journey::attach(&app, &user, &id, position, &file.file_name, &file.bytes).await,
         Err(UploadProblem::Missing) => Err(ServiceError::Invalid(vec![(
@@ -429,7 +429,7 @@ async fn check_page(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let row = journey::get_own(&app, &user, &id).await?;
-    must_be_draft(&row)?;
+    must_be_editable(&row)?;
     page(
         &check_view(&app, shell, &row, Vec::new()).await?,
         StatusCode::OK,
@@ -544,8 +544,8 @@ async fn detail(
     page(
         &DetailPage {
             line,
-            just_submitted: query.submitted == "1" && row.status != Status::Draft,
-            is_draft: row.status == Status::Draft,
+            just_submitted: query.submitted == "1" && row.status == Status::Submitted,
+            is_draft: journey::is_editable(row.status),
             timeline,
             shell,
         },

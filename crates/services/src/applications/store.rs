@@ -20,10 +20,12 @@ pub struct ApplicationRow {
     pub due_day: Option<String>,
     pub version: i64,
     pub created_ms: i64,
+    pub claimed_by: Option<String>,
+    pub paused_ms: Option<i64>,
 }
 
 const COLUMNS: &str = "id, tracking_number, service_id, agency_id, applicant_id, status, purpose, kelurahan_code, address, \
-     submitted_ms, due_day, version, created_ms";
+     submitted_ms, due_day, version, created_ms, claimed_by, paused_ms";
 
 fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
     let status: String = row.try_get("status")?;
@@ -42,6 +44,8 @@ fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
         due_day: row.try_get("due_day")?,
         version: row.try_get("version")?,
         created_ms: row.try_get("created_ms")?,
+        claimed_by: row.try_get("claimed_by")?,
+        paused_ms: row.try_get("paused_ms")?,
     })
 }
 
@@ -268,4 +272,66 @@ pub async fn list_events(
             ))
         })
         .collect()
+}
+
+/// Moves an application from `from` to `to` if it is still in `from`: of two people acting at
+/// once, exactly one succeeds. Sets or clears the claim and the pause as the caller decides.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one conditional UPDATE with every column it sets"
+)]
+pub async fn update_status(
+    conn: &mut AnyConnection,
+    id: &str,
+    from: Status,
+    to: Status,
+    claimed_by: Option<&str>,
+    paused_ms: Option<i64>,
+    due_day: Option<&str>,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE applications SET status = $3, claimed_by = $4, paused_ms = $5, due_day = COALESCE($6, due_day), \
+         version = version + 1, updated_ms = $7 WHERE id = $1 AND status = $2",
+    )
+    .bind(id)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(claimed_by)
+    .bind(paused_ms)
+    .bind(due_day)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Applications of `agency_ids` in `statuses`, oldest deadline first.
+pub async fn list_for_office(
+    db: &Db,
+    agency_ids: &[String],
+    statuses: &[Status],
+) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    if agency_ids.is_empty() || statuses.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Placeholders are numbered; the lists are short (a person's agencies, a few statuses).
+    let agency_marks: Vec<String> = (1..=agency_ids.len()).map(|n| format!("${n}")).collect();
+    let status_marks: Vec<String> = (agency_ids.len() + 1..=agency_ids.len() + statuses.len())
+        .map(|n| format!("${n}"))
+        .collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE agency_id IN ({}) AND status IN ({}) ORDER BY due_day, submitted_ms LIMIT 500",
+        agency_marks.join(", "),
+        status_marks.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for agency in agency_ids {
+        query = query.bind(agency);
+    }
+    for status in statuses {
+        query = query.bind(status.as_str());
+    }
+    let rows = query.fetch_all(&db.read).await?;
+    rows.iter().map(application_row).collect()
 }

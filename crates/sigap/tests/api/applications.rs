@@ -3,7 +3,7 @@
 
 use crate::support::{Browser, DEMO_PASSWORD, TestApp, location, on_both, pdf, png};
 
-const YULIANA: &str = "5371014107900001"; // phone 081234560001, email yuliana.ndun@example.id
+pub const YULIANA: &str = "5371014107900001"; // phone 081234560001, email yuliana.ndun@example.id
 
 /// Starts an application for `code` and returns its id.
 async fn start(web: &Browser, code: &str) -> String {
@@ -31,7 +31,7 @@ async fn fill_details(web: &Browser, id: &str) {
 }
 
 /// A complete SKTM application (4 requirements), submitted; returns (id, tracking number).
-async fn submitted_sktm(app: &TestApp, web: &Browser) -> (String, String) {
+pub async fn submitted_sktm(app: &TestApp, web: &Browser) -> (String, String) {
     let _ = app;
     let id = start(web, "sktm").await;
     fill_details(web, &id).await;

@@ -1,0 +1,268 @@
+//! The back-office pages: the inbox with deadlines, one application with its answers,
+//! documents and history, and the actions the person may take on it.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use platform::{
+    AppState,
+    auth::CurrentUser,
+    blobs::{BlobStore, FileKind},
+    clock,
+    web::{
+        Shell, WebError,
+        error::FieldError,
+        forms::{CsrfForm, field_errors},
+        i18n::Lang,
+    },
+};
+use serde::Deserialize;
+
+use super::{
+    journey,
+    processing::{self, Urgency},
+    store::ApplicationRow,
+};
+use crate::error::ServiceError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/office", get(inbox))
+        .route("/office/applications/{id}", get(application))
+        .route("/office/applications/{id}/actions", post(act))
+        .route(
+            "/office/applications/{id}/documents/{position}",
+            get(document),
+        )
+}
+
+fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
+    let html = template
+        .render()
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok((status, Html(html)).into_response())
+}
+
+struct InboxView {
+    id: String,
+    tracking: String,
+    service: String,
+    status: String,
+    due: String,
+    days_left: String,
+    urgency: &'static str,
+    mine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "office_inbox.html")]
+struct InboxPage {
+    shell: Shell,
+    lines: Vec<InboxView>,
+}
+
+async fn inbox(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    if !crate::office_staff(Some(&user)) {
+        return Err(WebError::Forbidden);
+    }
+    let tr = &shell.tr;
+    let lines = processing::inbox(&app, &user)
+        .await?
+        .into_iter()
+        .map(|l| InboxView {
+            id: l.id,
+            tracking: l.tracking_number,
+            service: if tr.lang == Lang::En {
+                l.service_name_en
+            } else {
+                l.service_name_id
+            },
+            status: tr.t(l.status.label_key()).to_string(),
+            due: l.due_day,
+            days_left: tr.f("services.days_left", &[("days", &l.days_left.to_string())]),
+            urgency: match l.urgency {
+                Urgency::Overdue => "overdue",
+                Urgency::DueSoon => "due-soon",
+                Urgency::OnTime => "on-time",
+            },
+            mine: l.claimed_by_me,
+        })
+        .collect();
+    page(&InboxPage { shell, lines }, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "office_application.html")]
+struct ApplicationPage {
+    shell: Shell,
+    id: String,
+    tracking: String,
+    service: String,
+    status: String,
+    due: String,
+    answers: Vec<(String, String)>,
+    documents: Vec<(i64, String, String, bool)>,
+    timeline: Vec<(String, String, String)>,
+    actions: Vec<(String, String, bool)>,
+    errors: Vec<FieldError>,
+    reason: String,
+}
+
+async fn application_view(
+    app: &AppState,
+    shell: Shell,
+    user: &CurrentUser,
+    row: &ApplicationRow,
+    errors: Vec<FieldError>,
+    reason: &str,
+) -> Result<ApplicationPage, WebError> {
+    let tr = &shell.tr;
+    let service = journey::service_of(app, row).await?;
+    let kelurahan = journey::kelurahan_choices(app)
+        .await?
+        .into_iter()
+        .find(|(code, _)| *code == row.kelurahan_code)
+        .map(|(_, name)| name)
+        .unwrap_or_default();
+    let answers = vec![
+        (tr.t("services.purpose").to_string(), row.purpose.clone()),
+        (tr.t("services.kelurahan").to_string(), kelurahan),
+        (tr.t("services.address").to_string(), row.address.clone()),
+    ];
+    let documents = journey::documents(app, row)
+        .await?
+        .into_iter()
+        .map(|d| {
+            (
+                d.position,
+                d.requirement_name,
+                d.file_name,
+                d.file_kind != "pdf",
+            )
+        })
+        .collect();
+    let timeline = journey::timeline(app, row)
+        .await?
+        .into_iter()
+        .map(|(at, status, note)| {
+            (
+                clock::format_wita(at, tr.lang),
+                tr.t(status.label_key()).to_string(),
+                note,
+            )
+        })
+        .collect();
+    let actions = processing::available_actions(user, row)
+        .into_iter()
+        .map(|a| {
+            let value = serde_json::to_value(a)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            (
+                value,
+                tr.t(processing::action_key(a)).to_string(),
+                processing::needs_reason(a),
+            )
+        })
+        .collect();
+    Ok(ApplicationPage {
+        id: row.id.clone(),
+        tracking: row.tracking_number.clone().unwrap_or_default(),
+        service: if tr.lang == Lang::En {
+            service.name_en
+        } else {
+            service.name_id
+        },
+        status: tr.t(row.status.label_key()).to_string(),
+        due: row.due_day.clone().unwrap_or_default(),
+        answers,
+        documents,
+        timeline,
+        actions,
+        errors,
+        reason: reason.to_string(),
+        shell,
+    })
+}
+
+async fn application(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let row = processing::get_for_office(&app, &user, &id).await?;
+    page(
+        &application_view(&app, shell, &user, &row, Vec::new(), "").await?,
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActionForm {
+    action: String,
+    reason: String,
+}
+
+async fn act(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> Result<Response, WebError> {
+    let action =
+        processing::parse_action(&form.action).ok_or(WebError::BadRequest("error.bad_form"))?;
+    match processing::act(&app, &user, &id, action, &form.reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/office/applications/{id}")).into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let row = processing::get_for_office(&app, &user, &id).await?;
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &application_view(&app, shell, &user, &row, errors, &form.reason).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn document(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path((id, position)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let row = processing::get_for_office(&app, &user, &id).await?;
+    let document = journey::documents(&app, &row)
+        .await?
+        .into_iter()
+        .find(|d| d.position == position)
+        .ok_or(WebError::NotFound)?;
+    let bytes = BlobStore::new(&app.settings.data_dir)
+        .get(&document.blob_sha256)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    let kind = FileKind::parse(&document.file_kind).unwrap_or(FileKind::Pdf);
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(kind.content_type()),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}

@@ -1,0 +1,240 @@
+//! The back office: inbox with deadlines, claim, return for revision (the citizen fixes and
+//! sends again), verify, approve or reject; only staff of the owning agency, one winner at a time.
+
+use crate::{
+    applications::{YULIANA, submitted_sktm},
+    support::{DEMO_PASSWORD, location, on_both, pdf},
+};
+
+#[tokio::test]
+async fn a_verifier_returns_an_application_the_citizen_fixes_it_and_the_signer_approves() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (id, number) = submitted_sktm(app, &citizen).await;
+
+        let verifier = app.browser();
+        verifier.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+        let inbox = verifier.text("/office").await;
+        assert!(
+            inbox.contains(&number) && inbox.contains("sisa 1 hari kerja"),
+            "the inbox shows the deadline"
+        );
+        let url = format!("/office/applications/{id}");
+        assert_eq!(
+            verifier
+                .post(&format!("{url}/actions"), &[("action", "claim")])
+                .await
+                .status(),
+            303
+        );
+        assert!(verifier.text(&url).await.contains("Sedang diverifikasi"));
+
+        // Returning needs a reason the citizen can act on.
+        let response = verifier
+            .post(
+                &format!("{url}/actions"),
+                &[("action", "return_for_revision"), ("reason", "")],
+            )
+            .await;
+        assert_eq!(response.status(), 422);
+        assert!(
+            response
+                .text()
+                .await
+                .expect("text")
+                .contains("Tulis alasan yang jelas")
+        );
+        let reason = "Foto KTP buram, mohon unggah ulang yang jelas.";
+        assert_eq!(
+            verifier
+                .post(
+                    &format!("{url}/actions"),
+                    &[("action", "return_for_revision"), ("reason", reason)]
+                )
+                .await
+                .status(),
+            303
+        );
+
+        let page = citizen.text(&format!("/applications/{id}")).await;
+        assert!(page.contains("Dikembalikan untuk diperbaiki") && page.contains(reason));
+        assert_eq!(
+            citizen
+                .upload(
+                    &format!("/applications/{id}/documents/0"),
+                    "ktp-jelas.pdf",
+                    pdf()
+                )
+                .await
+                .status(),
+            303
+        );
+        let response = citizen
+            .post(&format!("/applications/{id}/submit"), &[])
+            .await;
+        assert_eq!(response.status(), 303);
+        assert!(
+            citizen
+                .text(&location(&response))
+                .await
+                .contains("Diterima, menunggu verifikasi")
+        );
+
+        assert_eq!(
+            verifier
+                .post(&format!("{url}/actions"), &[("action", "claim")])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            verifier
+                .post(&format!("{url}/actions"), &[("action", "verify")])
+                .await
+                .status(),
+            303
+        );
+        let signer = app.browser();
+        signer.login_ok("camat.alak", DEMO_PASSWORD).await;
+        assert!(signer.text("/office").await.contains(&number));
+        assert_eq!(
+            signer
+                .post(&format!("{url}/actions"), &[("action", "approve")])
+                .await
+                .status(),
+            303
+        );
+        assert!(
+            citizen
+                .text(&format!("/applications/{id}"))
+                .await
+                .contains("Disetujui")
+        );
+        // The history keeps every step; the citizen was told of each.
+        let steps = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM application_events WHERE application_id = '{id}'"
+            ))
+            .await;
+        assert_eq!(
+            steps, 8,
+            "draft, submitted, claimed, returned, resubmitted, claimed, verified, approved"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'application.status_changed'")
+                .await,
+            5
+        );
+        let mail = app
+            .wait_for_email(|m| m["body"].as_str().is_some_and(|b| b.contains("Disetujui")))
+            .await;
+        assert_eq!(mail["to"], "yuliana.ndun@example.id");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_verifiers_claiming_at_once_leave_exactly_one_owner() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (id, _) = submitted_sktm(app, &citizen).await;
+        // A second verifier of the same agency.
+        let mut admin = app.api();
+        admin.sign_in("admin.sigap", DEMO_PASSWORD).await;
+        let created: serde_json::Value = admin
+            .request(reqwest::Method::POST, "/api/v1/staff")
+            .json(&serde_json::json!({"full_name": "Verifikator Dua", "username": "verifikator.dua", "role": "verifier", "agency_code": "kec-alak"}))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let first = app.browser();
+        first.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+        let second = app.browser();
+        second.login_ok("verifikator.dua", created["temporary_password"].as_str().expect("password")).await;
+        let url = format!("/office/applications/{id}/actions");
+        let (a, b) = tokio::join!(first.post(&url, &[("action", "claim")]), second.post(&url, &[("action", "claim")]));
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [303, 409], "exactly one claim wins");
+        assert_eq!(app.count("SELECT COUNT(*) FROM application_events WHERE status = 'in_verification'").await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_the_owning_agencys_verifiers_and_signers_see_an_application() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (id, number) = submitted_sktm(app, &citizen).await;
+        for login in [
+            "reviewer.dinkes",
+            "loket.alak",
+            "admin.layanan",
+            "pimpinan.kota",
+        ] {
+            let staff = app.browser();
+            staff.login_ok(login, DEMO_PASSWORD).await;
+            assert_eq!(
+                staff
+                    .get(&format!("/office/applications/{id}"))
+                    .await
+                    .status(),
+                404,
+                "{login}"
+            );
+            assert_eq!(
+                staff
+                    .get(&format!("/office/applications/{id}/documents/0"))
+                    .await
+                    .status(),
+                404,
+                "{login}"
+            );
+            assert_eq!(
+                staff
+                    .post(
+                        &format!("/office/applications/{id}/actions"),
+                        &[("action", "claim")]
+                    )
+                    .await
+                    .status(),
+                404,
+                "{login}"
+            );
+            let inbox = staff.get("/office").await;
+            assert!(
+                inbox.status() == 403 || !inbox.text().await.expect("text").contains(&number),
+                "{login}"
+            );
+        }
+        // A signer cannot claim, and a citizen has no office.
+        let signer = app.browser();
+        signer.login_ok("camat.alak", DEMO_PASSWORD).await;
+        assert_eq!(
+            signer
+                .post(
+                    &format!("/office/applications/{id}/actions"),
+                    &[("action", "claim")]
+                )
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(citizen.get("/office").await.status(), 403);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM application_events WHERE status = 'in_verification'")
+                .await,
+            0
+        );
+    })
+    .await;
+}
