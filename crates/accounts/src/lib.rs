@@ -82,6 +82,7 @@ pub fn routes() -> Router<AppState> {
 /// How to reach a person: for notifications and for the second factor of public tracking.
 #[derive(Clone, Debug)]
 pub struct Contact {
+    pub full_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub nik: Option<String>,
@@ -90,6 +91,7 @@ pub struct Contact {
 
 pub async fn contact(app: &AppState, user_id: &str) -> Result<Option<Contact>, sqlx::Error> {
     Ok(store::find_user(&app.db, user_id).await?.map(|u| Contact {
+        full_name: u.full_name,
         email: u.email,
         phone: u.phone,
         nik: u.nik,

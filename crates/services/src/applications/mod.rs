@@ -1,6 +1,7 @@
 //! Applications for a service: the citizen's journey (draft, answers, documents, submission),
 //! public tracking, tracking numbers and the status life cycle.
 
+pub mod issuance;
 pub mod journey;
 mod office;
 mod pages;

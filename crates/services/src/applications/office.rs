@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             "/office/applications/{id}/documents/{position}",
             get(document),
         )
+        .route("/office/applications/{id}/revoke", post(revoke))
 }
 
 fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
@@ -115,6 +116,9 @@ struct ApplicationPage {
     actions: Vec<(String, String, bool)>,
     errors: Vec<FieldError>,
     reason: String,
+    /// (document number, verification path, revoked) when a document was issued.
+    issued: Option<(String, String, bool)>,
+    can_revoke: bool,
 }
 
 async fn application_view(
@@ -175,7 +179,18 @@ async fn application_view(
             )
         })
         .collect();
+    let issued = super::issuance::document_of(app, &row.id).await?;
+    let can_revoke = issued.as_ref().is_some_and(|d| d.revoked_ms.is_none())
+        && user.has_role_in(platform::auth::Role::Signer, &row.agency_id);
     Ok(ApplicationPage {
+        issued: issued.map(|d| {
+            (
+                d.document_number,
+                format!("/verify/{}", d.id),
+                d.revoked_ms.is_some(),
+            )
+        }),
+        can_revoke,
         id: row.id.clone(),
         tracking: row.tracking_number.clone().unwrap_or_default(),
         service: if tr.lang == Lang::En {
@@ -265,4 +280,25 @@ async fn document(
         HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
+}
+
+async fn revoke(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> Result<Response, WebError> {
+    match processing::revoke_document(&app, &user, &id, &form.reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("/office/applications/{id}")).into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let row = processing::get_for_office(&app, &user, &id).await?;
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &application_view(&app, shell, &user, &row, errors, &form.reason).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
 }

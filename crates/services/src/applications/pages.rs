@@ -49,7 +49,10 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         )
         .route("/applications/{id}/check", get(check_page))
         .route("/applications/{id}/submit", post(submit))
+        .route("/applications/{id}/document", get(issued_pdf))
         .route("/track", get(track_form).post(track))
+        .route("/verify/key", get(verification_key))
+        .route("/verify/{id}", get(verify))
 }
 
 fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
@@ -519,6 +522,8 @@ struct DetailPage {
     just_submitted: bool,
     is_draft: bool,
     timeline: Vec<(String, String, String)>,
+    /// (document number, verification path, revoked)
+    issued: Option<(String, String, bool)>,
 }
 
 async fn detail(
@@ -541,12 +546,20 @@ async fn detail(
         })
         .collect();
     let line = line(&app, &shell.tr, &row).await?;
+    let issued = super::issuance::document_of(&app, &row.id).await?.map(|d| {
+        (
+            d.document_number,
+            format!("/verify/{}", d.id),
+            d.revoked_ms.is_some(),
+        )
+    });
     page(
         &DetailPage {
             line,
             just_submitted: query.submitted == "1" && row.status == Status::Submitted,
             is_draft: journey::is_editable(row.status),
             timeline,
+            issued,
             shell,
         },
         StatusCode::OK,
@@ -661,4 +674,139 @@ async fn track(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+// ---------- issued documents ----------
+
+async fn issued_pdf(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let row = journey::get_own(&app, &user, &id).await?;
+    let document = super::issuance::document_of(&app, &row.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let bytes = platform::blobs::BlobStore::new(&app.settings.data_dir)
+        .get(&document.sha256)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}.pdf\"",
+        row.tracking_number.clone().unwrap_or_default()
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    shell: Shell,
+    number: String,
+    service: String,
+    agency: String,
+    holder: String,
+    issued: String,
+    revoked: Option<(String, String)>,
+    sha256: String,
+    signature: String,
+    public_key: String,
+    signature_valid: bool,
+}
+
+/// "Yuliana Ndun" → "Y****** N***": enough to compare with the paper, not enough to learn a name.
+fn masked(name: &str) -> String {
+    name.split_whitespace()
+        .map(|word| {
+            let mut chars = word.chars();
+            let first = chars.next().map(String::from).unwrap_or_default();
+            format!("{first}{}", "*".repeat(chars.count()))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn verify(
+    State(app): State<AppState>,
+    shell: Shell,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let document = super::issuance::find_document(&app, &id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let row = super::store::find(&app.db, &document.application_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let service = journey::service_of(&app, &row).await?;
+    let holder = accounts::contact(&app, &row.applicant_id)
+        .await?
+        .map(|c| masked(&c.full_name))
+        .unwrap_or_default();
+    let agency = accounts::organisation::find_agency_by_id(&app, &row.agency_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let public_key = super::issuance::public_key(&app).await?;
+    let digest = hex_digest(&document.sha256);
+    let tr = &shell.tr;
+    page(
+        &VerifyPage {
+            number: document.document_number.clone(),
+            service: if tr.lang == Lang::En {
+                service.product_en
+            } else {
+                service.product_id
+            },
+            agency: if tr.lang == Lang::En {
+                agency.name_en
+            } else {
+                agency.name_id
+            },
+            holder,
+            issued: clock::format_wita(document.issued_ms, tr.lang),
+            revoked: document.revoked_ms.map(|at| {
+                (
+                    clock::format_wita(at, tr.lang),
+                    document.revoked_reason.clone().unwrap_or_default(),
+                )
+            }),
+            signature_valid: super::issuance::verify_signature(
+                &public_key,
+                &digest,
+                &document.signature,
+            ),
+            sha256: document.sha256,
+            signature: document.signature,
+            public_key,
+            shell,
+        },
+        StatusCode::OK,
+    )
+}
+
+fn hex_digest(sha256: &str) -> Vec<u8> {
+    (0..sha256.len() / 2)
+        .filter_map(|i| u8::from_str_radix(sha256.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The instance's Ed25519 public key (base64), for checking documents offline.
+async fn verification_key(State(app): State<AppState>) -> Result<Response, WebError> {
+    let key = super::issuance::public_key(&app).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("ed25519 {key}\n"),
+    )
+        .into_response())
 }

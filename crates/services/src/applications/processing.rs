@@ -237,6 +237,12 @@ pub async fn act(
         Action::Verify | Action::Approve | Action::Reject => (None, None),
         _ => (row.claimed_by.as_deref(), row.paused_ms),
     };
+    // The signing key is read (or created) before the transaction takes the write connection.
+    let key = if to == Status::Approved {
+        Some(super::issuance::signing_key(app).await?)
+    } else {
+        None
+    };
     let mut tx = app.db.begin().await?;
     if !store::update_status(
         &mut tx, id, row.status, to, claimed_by, paused_ms, None, now,
@@ -246,6 +252,35 @@ pub async fn act(
         return Err(ServiceError::NotEditable { status: "changed" });
     }
     store::insert_event(&mut tx, id, Some(&who.id), to, reason).await?;
+    // Approval issues the signed document at once, in the same transaction.
+    let to = if let Some(key) = &key {
+        let document = super::issuance::issue(app, &mut tx, key, &row, &who.id).await?;
+        if !store::update_status(
+            &mut tx,
+            id,
+            Status::Approved,
+            Status::Issued,
+            None,
+            None,
+            None,
+            now,
+        )
+        .await?
+        {
+            return Err(ServiceError::NotEditable { status: "changed" });
+        }
+        store::insert_event(
+            &mut tx,
+            id,
+            Some(&who.id),
+            Status::Issued,
+            &document.document_number,
+        )
+        .await?;
+        Status::Issued
+    } else {
+        to
+    };
     audit::record(
         &mut tx,
         audit::Entry {
@@ -320,5 +355,52 @@ pub async fn notify_applicant(
             .await?;
         }
     }
+    Ok(())
+}
+
+/// Revokes the issued document of application `id` (signing officials of its agency). The
+/// document stays on record; its verification page says it is revoked and why.
+pub async fn revoke_document(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+    reason: &str,
+) -> Result<(), ServiceError> {
+    let row = get_for_office(app, who, id).await?;
+    if !who.has_role_in(Role::Signer, &row.agency_id) {
+        return Err(ServiceError::NotYourAgency);
+    }
+    let document = super::issuance::document_of(app, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if reason.trim().chars().count() < 5 {
+        return Err(ServiceError::Invalid(vec![(
+            "reason",
+            "services.reason_required",
+        )]));
+    }
+    let mut tx = app.db.begin().await?;
+    if !super::issuance::revoke(&mut tx, &document.id, reason.trim()).await? {
+        return Err(ServiceError::NotEditable { status: "revoked" });
+    }
+    store::insert_event(
+        &mut tx,
+        id,
+        Some(&who.id),
+        row.status,
+        &format!("{}: {}", "revoked", reason.trim()),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        audit::Entry {
+            actor_id: Some(&who.id),
+            action: "document.revoked",
+            subject: &format!("document:{}", document.id),
+            detail: serde_json::json!({ "application": id }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -110,7 +110,7 @@ async fn a_verifier_returns_an_application_the_citizen_fixes_it_and_the_signer_a
             citizen
                 .text(&format!("/applications/{id}"))
                 .await
-                .contains("Disetujui")
+                .contains("Dokumen terbit")
         );
         // The history keeps every step; the citizen was told of each.
         let steps = app
@@ -119,8 +119,8 @@ async fn a_verifier_returns_an_application_the_citizen_fixes_it_and_the_signer_a
             ))
             .await;
         assert_eq!(
-            steps, 8,
-            "draft, submitted, claimed, returned, resubmitted, claimed, verified, approved"
+            steps, 9,
+            "draft, submitted, claimed, returned, resubmitted, claimed, verified, approved, issued"
         );
         assert_eq!(
             app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'application.status_changed'")
@@ -128,7 +128,7 @@ async fn a_verifier_returns_an_application_the_citizen_fixes_it_and_the_signer_a
             5
         );
         let mail = app
-            .wait_for_email(|m| m["body"].as_str().is_some_and(|b| b.contains("Disetujui")))
+            .wait_for_email(|m| m["body"].as_str().is_some_and(|b| b.contains("Dokumen terbit")))
             .await;
         assert_eq!(mail["to"], "yuliana.ndun@example.id");
     })
@@ -235,6 +235,137 @@ async fn only_the_owning_agencys_verifiers_and_signers_see_an_application() {
                 .await,
             0
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_approved_application_yields_a_signed_pdf_whose_verification_page_can_be_revoked() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (id, number) = submitted_sktm(app, &citizen).await;
+        let verifier = app.browser();
+        verifier.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+        let url = format!("/office/applications/{id}");
+        for action in ["claim", "verify"] {
+            assert_eq!(
+                verifier
+                    .post(&format!("{url}/actions"), &[("action", action)])
+                    .await
+                    .status(),
+                303
+            );
+        }
+        let signer = app.browser();
+        signer.login_ok("camat.alak", DEMO_PASSWORD).await;
+        assert_eq!(
+            signer
+                .post(&format!("{url}/actions"), &[("action", "approve")])
+                .await
+                .status(),
+            303
+        );
+
+        let response = citizen.get(&format!("/applications/{id}/document")).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let pdf = response.bytes().await.expect("bytes").to_vec();
+        assert_eq!(
+            platform::blobs::sniff(&pdf),
+            Ok(platform::blobs::FileKind::Pdf)
+        );
+        let page = citizen.text(&format!("/applications/{id}")).await;
+        let verify_path = page
+            .split("href=\"/verify/")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(|id| format!("/verify/{id}"))
+            .expect("verification link");
+        assert!(page.contains(&format!("{number}/SKTM/")));
+
+        // Anyone can check it: the digest matches the PDF and the signature matches the key.
+        let visitor = app.browser();
+        let verification = visitor.text(&verify_path).await;
+        assert!(verification.contains("Dokumen ini asli") && verification.contains("Y****** N***"));
+        assert!(
+            !verification.contains("Yuliana") && !verification.contains("5371014107900001"),
+            "no personal data"
+        );
+        let digest = sha2::Sha256::digest(&pdf);
+        assert!(
+            verification.contains(&hex::encode(digest)),
+            "the page shows the PDF's SHA-256"
+        );
+        let signature = verification
+            .split("data-testid=\"signature\">")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .expect("signature");
+        let key_line = visitor.text("/verify/key").await;
+        let key = key_line.trim().strip_prefix("ed25519 ").expect("key line");
+        let public: [u8; 32] = base64::engine::general_purpose::STANDARD
+            .decode(key)
+            .expect("b64")
+            .try_into()
+            .expect("32 bytes");
+        let signature: [u8; 64] = base64::engine::general_purpose::STANDARD
+            .decode(signature)
+            .expect("b64")
+            .try_into()
+            .expect("64 bytes");
+        let verifying = ed25519_dalek::VerifyingKey::from_bytes(&public).expect("key");
+        assert!(
+            ed25519_dalek::Verifier::verify(
+                &verifying,
+                &digest,
+                &ed25519_dalek::Signature::from_bytes(&signature)
+            )
+            .is_ok(),
+            "offline check"
+        );
+
+        // Only the signing official revokes, with a reason; the page then says so.
+        assert_eq!(
+            verifier
+                .post(
+                    &format!("{url}/revoke"),
+                    &[("reason", "Data pemohon keliru")]
+                )
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(
+            signer
+                .post(&format!("{url}/revoke"), &[("reason", "")])
+                .await
+                .status(),
+            422
+        );
+        assert_eq!(
+            signer
+                .post(
+                    &format!("{url}/revoke"),
+                    &[("reason", "Data pemohon keliru")]
+                )
+                .await
+                .status(),
+            303
+        );
+        let verification = visitor.text(&verify_path).await;
+        assert!(verification.contains("DICABUT") && verification.contains("Data pemohon keliru"));
+        assert_eq!(
+            signer
+                .post(&format!("{url}/revoke"), &[("reason", "Lagi dicabut")])
+                .await
+                .status(),
+            409
+        );
+        assert_eq!(visitor.get("/verify/tidak-ada").await.status(), 404);
     })
     .await;
 }
