@@ -436,6 +436,9 @@ mod tests {
             verify_url: "https://sigap.example/verify/01".into(),
         };
         let pdf = render_pdf(&letter).expect("renders");
+        if let Ok(path) = std::env::var("SIGAP_WRITE_SAMPLE_LETTER") {
+            std::fs::write(path, &pdf).expect("sample written");
+        }
         assert_eq!(
             platform::blobs::sniff(&pdf),
             Ok(platform::blobs::FileKind::Pdf)
