@@ -35,9 +35,13 @@ fn service_admin(user: Option<&CurrentUser>) -> bool {
     user.is_some_and(|u| u.has_role(Role::ServiceAdmin) || u.has_role(Role::Superadmin))
 }
 
-/// Verifiers and signing officials: the back-office inbox.
+/// Verifiers, signing officials and technical reviewers: the back-office inbox.
 pub(crate) fn office_staff(user: Option<&CurrentUser>) -> bool {
-    user.is_some_and(|u| u.has_role(Role::Verifier) || u.has_role(Role::Signer))
+    user.is_some_and(|u| {
+        u.has_role(Role::Verifier)
+            || u.has_role(Role::Signer)
+            || u.has_role(Role::TechnicalReviewer)
+    })
 }
 
 fn citizen(user: Option<&CurrentUser>) -> bool {

@@ -6,6 +6,7 @@ pub mod journey;
 mod office;
 mod pages;
 pub mod processing;
+pub mod recommendations;
 
 pub mod status;
 mod store;

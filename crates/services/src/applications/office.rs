@@ -40,6 +40,8 @@ pub fn routes() -> Router<AppState> {
             get(document),
         )
         .route("/office/applications/{id}/revoke", post(revoke))
+        .route("/office/applications/{id}/route", post(route))
+        .route("/office/applications/{id}/recommendation", post(recommend))
 }
 
 fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
@@ -119,6 +121,11 @@ struct ApplicationPage {
     /// (document number, verification path, revoked) when a document was issued.
     issued: Option<(String, String, bool)>,
     can_revoke: bool,
+    /// (agency, question, due, verdict label, answer)
+    recommendations: Vec<(String, String, String, String, String)>,
+    /// Agencies the verifier may route to (code, name); empty when routing is not possible now.
+    route_targets: Vec<(String, String)>,
+    can_answer: bool,
 }
 
 async fn application_view(
@@ -182,7 +189,55 @@ async fn application_view(
     let issued = super::issuance::document_of(app, &row.id).await?;
     let can_revoke = issued.as_ref().is_some_and(|d| d.revoked_ms.is_none())
         && user.has_role_in(platform::auth::Role::Signer, &row.agency_id);
+    let agencies = accounts::organisation::agency_tree(app)
+        .await
+        .map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
+    let agency_name = |id: &str| {
+        agencies
+            .iter()
+            .find(|n| n.agency.id == id)
+            .map(|n| n.name(tr.lang).to_string())
+            .unwrap_or_default()
+    };
+    let requests = super::recommendations::for_application(app, &row.id).await?;
+    let can_answer = requests.iter().any(|r| {
+        r.answered_ms.is_none()
+            && user.has_role_in(platform::auth::Role::TechnicalReviewer, &r.agency_id)
+    });
+    let recommendations = requests
+        .iter()
+        .map(|r| {
+            let verdict = match r.verdict.as_deref() {
+                Some("recommended") => tr.t("services.verdict_recommended").to_string(),
+                Some(_) => tr.t("services.verdict_not_recommended").to_string(),
+                None => tr.t("services.verdict_pending").to_string(),
+            };
+            (
+                agency_name(&r.agency_id),
+                r.question.clone(),
+                r.due_day.clone(),
+                verdict,
+                r.answer.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let route_targets = if processing::available_actions(user, row)
+        .contains(&super::status::Action::Verify)
+    {
+        agencies
+            .iter()
+            .filter(|n| {
+                n.agency.id != row.agency_id && matches!(n.agency.kind.as_str(), "dinas" | "badan")
+            })
+            .map(|n| (n.agency.code.clone(), n.name(tr.lang).to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ApplicationPage {
+        recommendations,
+        route_targets,
+        can_answer,
         issued: issued.map(|d| {
             (
                 d.document_number,
@@ -296,6 +351,48 @@ async fn revoke(
             let errors = field_errors(&shell.tr, &problems);
             page(
                 &application_view(&app, shell, &user, &row, errors, &form.reason).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn route(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<super::recommendations::RouteInput>,
+) -> Result<Response, WebError> {
+    match super::recommendations::route(&app, &user, &id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/office/applications/{id}")).into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let row = processing::get_for_office(&app, &user, &id).await?;
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &application_view(&app, shell, &user, &row, errors, &input.question).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn recommend(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<super::recommendations::AnswerInput>,
+) -> Result<Response, WebError> {
+    match super::recommendations::answer(&app, &user, &id, &input).await {
+        Ok(()) => Ok(Redirect::to("/office").into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let row = processing::get_for_office(&app, &user, &id).await?;
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &application_view(&app, shell, &user, &row, errors, &input.answer).await?,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }

@@ -87,13 +87,25 @@ pub async fn inbox(app: &AppState, who: &CurrentUser) -> Result<Vec<InboxLine>, 
         )
         .await?,
     );
+    // Technical reviewers: what was routed to their agency, with the request's own deadline.
+    let mut routed_due = std::collections::HashMap::new();
+    for request in super::recommendations::open_for_reviewer(app, who).await? {
+        if let Some(row) = store::find(&app.db, &request.application_id).await? {
+            routed_due.insert(row.id.clone(), request.due_day.clone());
+            rows.push(row);
+        }
+    }
     let calendar = holidays::load_calendar(app).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for row in rows {
         let service = catalogue_store::find_service_by_id(&app.db, &row.service_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let due_day = row.due_day.clone().unwrap_or_default();
+        let due_day = routed_due
+            .get(&row.id)
+            .cloned()
+            .or_else(|| row.due_day.clone())
+            .unwrap_or_default();
         let left = days_left(&calendar, &due_day);
         lines.push(InboxLine {
             tracking_number: row.tracking_number.clone().unwrap_or_default(),
@@ -124,7 +136,13 @@ pub async fn get_for_office(
     id: &str,
 ) -> Result<ApplicationRow, ServiceError> {
     match store::find(&app.db, id).await? {
-        Some(row) if row.status != Status::Draft && is_office_of(who, &row.agency_id) => Ok(row),
+        Some(row)
+            if row.status != Status::Draft
+                && (is_office_of(who, &row.agency_id)
+                    || super::recommendations::is_reviewer_of(app, who, &row.id).await?) =>
+        {
+            Ok(row)
+        }
         found => {
             if found.is_some() {
                 let mut tx = app.db.begin().await?;

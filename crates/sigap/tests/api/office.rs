@@ -128,7 +128,11 @@ async fn a_verifier_returns_an_application_the_citizen_fixes_it_and_the_signer_a
             5
         );
         let mail = app
-            .wait_for_email(|m| m["body"].as_str().is_some_and(|b| b.contains("Dokumen terbit")))
+            .wait_for_email(|m| {
+                m["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains("Dokumen terbit"))
+            })
             .await;
         assert_eq!(mail["to"], "yuliana.ndun@example.id");
     })
@@ -366,6 +370,136 @@ async fn an_approved_application_yields_a_signed_pdf_whose_verification_page_can
             409
         );
         assert_eq!(visitor.get("/verify/tidak-ada").await.status(), 404);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_verifier_routes_to_another_agency_whose_reviewer_sees_only_that_and_recommends() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (id, number) = submitted_sktm(app, &citizen).await;
+        let (other_id, other_number) = submitted_sktm(app, &citizen).await;
+        let verifier = app.browser();
+        verifier.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+        let url = format!("/office/applications/{id}");
+        assert_eq!(
+            verifier
+                .post(&format!("{url}/actions"), &[("action", "claim")])
+                .await
+                .status(),
+            303
+        );
+        // Bad input: every problem, the question kept.
+        let response = verifier
+            .post(
+                &format!("{url}/route"),
+                &[
+                    ("agency_code", "kec-alak"),
+                    ("question", "Cek?"),
+                    ("days", "99"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 422);
+        let body = response.text().await.expect("text");
+        assert!(body.contains("Pilih instansi lain") && body.contains("1–30 hari kerja"));
+        let question = "Mohon penilaian kondisi kesehatan keluarga pemohon.";
+        assert_eq!(
+            verifier
+                .post(
+                    &format!("{url}/route"),
+                    &[
+                        ("agency_code", "dinkes"),
+                        ("question", question),
+                        ("days", "3")
+                    ]
+                )
+                .await
+                .status(),
+            303
+        );
+        assert!(
+            verifier
+                .text(&url)
+                .await
+                .contains("Menunggu rekomendasi teknis")
+        );
+
+        let reviewer = app.browser();
+        reviewer.login_ok("reviewer.dinkes", DEMO_PASSWORD).await;
+        let inbox = reviewer.text("/office").await;
+        assert!(
+            inbox.contains(&number),
+            "the routed application is in the reviewer's inbox"
+        );
+        assert!(!inbox.contains(&other_number), "nothing else is");
+        assert_eq!(
+            reviewer
+                .get(&format!("/office/applications/{other_id}"))
+                .await
+                .status(),
+            404
+        );
+        let page = reviewer.text(&url).await;
+        assert!(page.contains(question) && page.contains("data-testid=\"answer-form\""));
+        assert_eq!(
+            reviewer.get(&format!("{url}/documents/0")).await.status(),
+            200,
+            "the routed documents are readable"
+        );
+        assert_eq!(
+            reviewer
+                .post(&format!("{url}/actions"), &[("action", "verify")])
+                .await
+                .status(),
+            409,
+            "a reviewer does not verify"
+        );
+
+        let response = reviewer
+            .post(&format!("{url}/recommendation"), &[("answer", "ok")])
+            .await;
+        assert_eq!(response.status(), 422);
+        assert_eq!(
+            reviewer
+                .post(
+                    &format!("{url}/recommendation"),
+                    &[
+                        ("verdict", "recommended"),
+                        ("answer", "Keluarga layak dibantu.")
+                    ]
+                )
+                .await
+                .status(),
+            303
+        );
+        let page = verifier.text(&url).await;
+        assert!(
+            page.contains("Sedang diverifikasi")
+                && page.contains("Direkomendasikan")
+                && page.contains("Keluarga layak dibantu.")
+        );
+        assert_eq!(
+            reviewer
+                .post(
+                    &format!("{url}/recommendation"),
+                    &[("verdict", "recommended"), ("answer", "Sekali lagi.")]
+                )
+                .await
+                .status(),
+            404,
+            "answered once"
+        );
+        assert_eq!(
+            verifier
+                .post(&format!("{url}/actions"), &[("action", "verify")])
+                .await
+                .status(),
+            303
+        );
     })
     .await;
 }
