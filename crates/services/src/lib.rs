@@ -44,6 +44,10 @@ pub(crate) fn office_staff(user: Option<&CurrentUser>) -> bool {
     })
 }
 
+fn survey_reader(user: Option<&CurrentUser>) -> bool {
+    user.is_some_and(applications::survey::may_read)
+}
+
 fn citizen(user: Option<&CurrentUser>) -> bool {
     user.is_some_and(CurrentUser::is_citizen)
 }
@@ -69,6 +73,11 @@ pub const NAV: &[NavItem] = &[
         label_key: "nav.office",
         path: "/office",
         visible: office_staff,
+    },
+    NavItem {
+        label_key: "nav.skm",
+        path: "/admin/skm",
+        visible: survey_reader,
     },
     NavItem {
         label_key: "nav.admin_services",

@@ -10,6 +10,7 @@ pub mod recommendations;
 
 pub mod status;
 mod store;
+pub mod survey;
 pub mod tracking;
 
 use axum::Router;

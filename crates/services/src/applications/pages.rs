@@ -50,6 +50,8 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/applications/{id}/check", get(check_page))
         .route("/applications/{id}/submit", post(submit))
         .route("/applications/{id}/document", get(issued_pdf))
+        .route("/applications/{id}/survey", get(survey_form).post(survey))
+        .route("/admin/skm", get(skm_report))
         .route("/track", get(track_form).post(track))
         .route("/verify/key", get(verification_key))
         .route("/verify/{id}", get(verify))
@@ -524,6 +526,7 @@ struct DetailPage {
     timeline: Vec<(String, String, String)>,
     /// (document number, verification path, revoked)
     issued: Option<(String, String, bool)>,
+    survey_open: bool,
 }
 
 async fn detail(
@@ -559,6 +562,8 @@ async fn detail(
             just_submitted: query.submitted == "1" && row.status == Status::Submitted,
             is_draft: journey::is_editable(row.status),
             timeline,
+            survey_open: super::survey::is_open(row.status)
+                && !super::survey::already_answered(&app, &row.id).await?,
             issued,
             shell,
         },
@@ -809,4 +814,178 @@ async fn verification_key(State(app): State<AppState>) -> Result<Response, WebEr
         format!("ed25519 {key}\n"),
     )
         .into_response())
+}
+
+// ---------- SKM survey ----------
+
+#[derive(Template)]
+#[template(path = "survey.html")]
+struct SurveyPage {
+    shell: Shell,
+    id: String,
+    service: String,
+    /// (element, question, chosen answer, error)
+    questions: Vec<(&'static str, String, String, Option<String>)>,
+    comment: String,
+    errors: Vec<FieldError>,
+}
+
+async fn survey_view(
+    app: &AppState,
+    shell: Shell,
+    row: &ApplicationRow,
+    chosen: &std::collections::HashMap<String, String>,
+    errors: Vec<FieldError>,
+) -> Result<SurveyPage, WebError> {
+    let service = journey::service_of(app, row).await?;
+    let questions = crate::skm::ELEMENTS
+        .iter()
+        .map(|element| {
+            (
+                *element,
+                shell.t(&format!("services.skm_{element}")).to_string(),
+                chosen.get(*element).cloned().unwrap_or_default(),
+                errors
+                    .iter()
+                    .find(|e| e.field == *element)
+                    .map(|e| e.message.clone()),
+            )
+        })
+        .collect();
+    Ok(SurveyPage {
+        id: row.id.clone(),
+        service: service_name(&service, shell.tr.lang),
+        questions,
+        comment: chosen.get("comment").cloned().unwrap_or_default(),
+        errors,
+        shell,
+    })
+}
+
+async fn survey_form(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let row = journey::get_own(&app, &user, &id).await?;
+    if !super::survey::is_open(row.status) || super::survey::already_answered(&app, &id).await? {
+        return Err(WebError::Conflict("services.skm_closed"));
+    }
+    page(
+        &survey_view(&app, shell, &row, &Default::default(), Vec::new()).await?,
+        StatusCode::OK,
+    )
+}
+
+async fn survey(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let answers: Vec<String> = crate::skm::ELEMENTS
+        .iter()
+        .map(|e| form.get(*e).cloned().unwrap_or_default())
+        .collect();
+    let comment = form.get("comment").cloned().unwrap_or_default();
+    match super::survey::respond(&app, &user, &id, &answers, &comment).await {
+        Ok(()) => Ok(Redirect::to(&format!("/applications/{id}?thanks=1")).into_response()),
+        Err(ServiceError::NotEditable { .. }) => Err(WebError::Conflict("services.skm_closed")),
+        Err(ServiceError::Invalid(problems)) => {
+            let row = journey::get_own(&app, &user, &id).await?;
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &survey_view(&app, shell, &row, &form, errors).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct YearQuery {
+    year: String,
+}
+
+#[derive(Template)]
+#[template(path = "skm_report.html")]
+struct SkmReportPage {
+    shell: Shell,
+    year: i16,
+    /// (service, respondents, IKM 1–4, converted, grade, element means)
+    lines: Vec<(String, usize, String, String, String, Vec<String>)>,
+    overall: Option<(usize, String, String, String)>,
+    elements: Vec<String>,
+}
+
+async fn skm_report(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Query(query): Query<YearQuery>,
+) -> Result<Response, WebError> {
+    if !super::survey::may_read(&user) {
+        return Err(WebError::Forbidden);
+    }
+    let year = query
+        .year
+        .parse::<i16>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| crate::calendar::wita_date(clock::now_ms()).year());
+    let start = |y: i16| {
+        jiff::civil::date(y, 1, 1)
+            .to_zoned(platform::clock::wita().clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .unwrap_or(0)
+    };
+    let (lines, overall) = super::survey::report(&app, &user, start(year), start(year + 1)).await?;
+    let tr = &shell.tr;
+    let lines = lines
+        .into_iter()
+        .map(|l| {
+            (
+                if tr.lang == Lang::En {
+                    l.service_name_en
+                } else {
+                    l.service_name_id
+                },
+                l.ikm.respondents,
+                format!("{:.3}", l.ikm.index),
+                format!("{:.2}", l.ikm.converted),
+                tr.t(l.ikm.grade.label_key()).to_string(),
+                l.ikm
+                    .element_means
+                    .iter()
+                    .map(|m| format!("{m:.2}"))
+                    .collect(),
+            )
+        })
+        .collect();
+    let overall = overall.map(|i| {
+        (
+            i.respondents,
+            format!("{:.3}", i.index),
+            format!("{:.2}", i.converted),
+            tr.t(i.grade.label_key()).to_string(),
+        )
+    });
+    let elements = crate::skm::ELEMENTS
+        .iter()
+        .map(|e| tr.t(&format!("services.skm_{e}")).to_string())
+        .collect();
+    page(
+        &SkmReportPage {
+            shell,
+            year,
+            lines,
+            overall,
+            elements,
+        },
+        StatusCode::OK,
+    )
 }

@@ -86,6 +86,9 @@ fn every_key_named_in_code_or_templates_has_both_translations() {
             "{kind}"
         );
     }
+    for value in 1..=4 {
+        assert!(catalogue.contains(&format!("services.skm_scale_{value}")));
+    }
     for element in services::skm::ELEMENTS {
         assert!(
             catalogue.contains(&format!("services.skm_{element}")),

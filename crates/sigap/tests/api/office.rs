@@ -503,3 +503,112 @@ async fn a_verifier_routes_to_another_agency_whose_reviewer_sees_only_that_and_r
     })
     .await;
 }
+
+/// Takes a submitted application through verification and approval.
+async fn approve(app: &crate::support::TestApp, id: &str) {
+    let verifier = app.browser();
+    verifier.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+    let url = format!("/office/applications/{id}/actions");
+    for action in ["claim", "verify"] {
+        assert_eq!(
+            verifier.post(&url, &[("action", action)]).await.status(),
+            303
+        );
+    }
+    let signer = app.browser();
+    signer.login_ok("camat.alak", DEMO_PASSWORD).await;
+    assert_eq!(
+        signer.post(&url, &[("action", "approve")]).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_completed_application_gets_one_survey_and_the_report_computes_ikm_exactly() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (first, _) = submitted_sktm(app, &citizen).await;
+        let (second, _) = submitted_sktm(app, &citizen).await;
+        assert_eq!(
+            citizen
+                .get(&format!("/applications/{first}/survey"))
+                .await
+                .status(),
+            409,
+            "not before completion"
+        );
+        approve(app, &first).await;
+        approve(app, &second).await;
+        assert!(
+            citizen
+                .text(&format!("/applications/{first}"))
+                .await
+                .contains("data-testid=\"survey-link\"")
+        );
+
+        let response = citizen
+            .post(
+                &format!("/applications/{first}/survey"),
+                &[("requirements", "4"), ("procedure", "9")],
+            )
+            .await;
+        assert_eq!(response.status(), 422);
+        let body = response.text().await.expect("text");
+        assert_eq!(
+            body.matches("Pilih salah satu jawaban 1–4").count(),
+            2 * 8,
+            "eight unanswered elements, in the summary and beside each"
+        );
+        assert!(
+            body.contains("value=\"4\" checked"),
+            "the given answer is kept"
+        );
+
+        let all = |values: [&'static str; 9]| -> Vec<(&'static str, &'static str)> {
+            services::skm::ELEMENTS
+                .iter()
+                .copied()
+                .zip(values)
+                .collect()
+        };
+        let answers = all(["4", "3", "3", "4", "3", "4", "4", "3", "3"]);
+        assert_eq!(
+            citizen
+                .post(&format!("/applications/{first}/survey"), &answers)
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            citizen
+                .post(&format!("/applications/{first}/survey"), &answers)
+                .await
+                .status(),
+            409,
+            "once per application"
+        );
+        let answers = all(["3", "3", "2", "4", "3", "3", "4", "3", "3"]);
+        assert_eq!(
+            citizen
+                .post(&format!("/applications/{second}/survey"), &answers)
+                .await
+                .status(),
+            303
+        );
+
+        let leader = app.browser();
+        leader.login_ok("pimpinan.kota", DEMO_PASSWORD).await;
+        let report = leader.text("/admin/skm").await;
+        // Element means 3.5, 3, 2.5, 4, 3, 3.5, 4, 3, 3 → sum 29.5 → IKM 3.278 → 81.94 (B).
+        assert!(
+            report.contains("81.94")
+                && report.contains("B (Baik)")
+                && report.contains("2 responden"),
+            "{report}"
+        );
+        assert_eq!(citizen.get("/admin/skm").await.status(), 403);
+    })
+    .await;
+}
