@@ -89,6 +89,23 @@ where
     F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
+    drive_timed(name, options, move |client, n| {
+        let call = iteration(client, n);
+        async move {
+            let began = Instant::now();
+            call.await.then(|| began.elapsed())
+        }
+    })
+    .await
+}
+
+/// Like `drive`, for iterations that prepare untimed and report the duration of the measured
+/// part themselves (`None` when it failed).
+async fn drive_timed<F, Fut>(name: &'static str, options: &Options, iteration: F) -> Figure
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Option<Duration>> + Send,
+{
     let iteration = Arc::new(iteration);
     let counter = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
@@ -101,11 +118,13 @@ where
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
-                let began = Instant::now();
-                if iteration(client, n).await {
-                    latencies.push(u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX));
-                } else {
-                    errors.fetch_add(1, Ordering::Relaxed);
+                match iteration(client, n).await {
+                    Some(took) => {
+                        latencies.push(u64::try_from(took.as_micros()).unwrap_or(u64::MAX))
+                    }
+                    None => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
             }
             latencies
@@ -295,6 +314,117 @@ async fn register_and_login(base: &str, n: u64) -> bool {
     matches!(login, Ok(r) if r.status() == 303)
 }
 
+/// A signed-in citizen's browser: registers with a unique NIK and signs in (untimed set-up).
+async fn citizen(base: &str, n: u64) -> Option<(reqwest::Client, String)> {
+    let web = client(true);
+    let html = web
+        .get(format!("{base}/register"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let token = csrf_from(&html)?;
+    let nik = bench_nik(900_000 + n);
+    let password = "Bench-Alak-Senja-2026";
+    let phone = format!("0812{:08}", n);
+    let registered = web
+        .post(format!("{base}/register"))
+        .form(&[
+            ("full_name", "Warga Bench"),
+            ("nik", &nik),
+            ("phone", &phone),
+            ("password", password),
+            ("password_confirm", password),
+            ("consent", "yes"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .ok()?;
+    if registered.status() != 303 {
+        return None;
+    }
+    let login = web
+        .post(format!("{base}/login"))
+        .form(&[
+            ("login", nik.as_str()),
+            ("password", password),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .ok()?;
+    (login.status() == 303).then_some((web, token))
+}
+
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Prepares a complete SKTM draft (untimed) and returns its id.
+async fn prepared_draft(base: &str, web: &reqwest::Client, token: &str) -> Option<String> {
+    let started = web
+        .post(format!("{base}/services/sktm/apply"))
+        .form(&[("csrf_token", token)])
+        .send()
+        .await
+        .ok()?;
+    let id = started
+        .headers()
+        .get("location")?
+        .to_str()
+        .ok()?
+        .trim_start_matches("/applications/")
+        .trim_end_matches("/details")
+        .to_string();
+    let details = web
+        .post(format!("{base}/applications/{id}/details"))
+        .form(&[
+            ("purpose", "Keringanan biaya sekolah"),
+            ("kelurahan", "kel-alak"),
+            ("address", "Jl. Alak Raya 1"),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .ok()?;
+    if details.status() != 303 {
+        return None;
+    }
+    for position in 0..4 {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", token.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("berkas.pdf"),
+            );
+        let uploaded = web
+            .post(format!("{base}/applications/{id}/documents/{position}"))
+            .multipart(form)
+            .send()
+            .await
+            .ok()?;
+        if uploaded.status() != 303 {
+            return None;
+        }
+    }
+    Some(id)
+}
+
+/// Submits a prepared draft; times only the submission.
+async fn submit_application(base: &str, web: &reqwest::Client, token: &str) -> Option<Duration> {
+    let id = prepared_draft(base, web, token).await?;
+    let began = Instant::now();
+    let submitted = web
+        .post(format!("{base}/applications/{id}/submit"))
+        .form(&[("csrf_token", token)])
+        .send()
+        .await
+        .ok()?;
+    (submitted.status() == 303).then(|| began.elapsed())
+}
+
 fn print_row(backend: &str, figure: &Figure, baseline: Option<&Figure>) {
     let ratio = baseline
         .map(|b| {
@@ -340,10 +470,86 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
         })
         .await
     };
+    // Services: one signed-in citizen per client (set up untimed).
+    let mut citizens = Vec::new();
+    for n in 0..options.clients {
+        citizens.push(
+            citizen(&base, u64::try_from(n).unwrap_or(0))
+                .await
+                .ok_or_else(|| anyhow::anyhow!("bench citizen"))?,
+        );
+    }
+    let citizens = Arc::new(citizens);
+    let submit = {
+        let (base, citizens) = (base.clone(), citizens.clone());
+        drive_timed("submit application", options, move |client, _| {
+            let (base, citizens) = (base.clone(), citizens.clone());
+            async move {
+                let (web, token) = &citizens[client];
+                submit_application(&base, web, token).await
+            }
+        })
+        .await
+    };
+    // One submitted application to look up.
+    let (web, token) = &citizens[0];
+    let tracked = {
+        let id = prepared_draft(&base, web, token)
+            .await
+            .ok_or_else(|| anyhow::anyhow!("tracking draft"))?;
+        let page = web
+            .post(format!("{base}/applications/{id}/submit"))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await?;
+        let location = page
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let html = web
+            .get(format!("{base}{location}"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        html.split("data-testid=\"tracking-number\">")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let tracking = {
+        let (base, web, token, tracked) =
+            (base.clone(), web.clone(), token.clone(), tracked.clone());
+        drive("public tracking lookup", options, move |_, _| {
+            let (base, web, token, tracked) =
+                (base.clone(), web.clone(), token.clone(), tracked.clone());
+            async move {
+                let found = web
+                    .post(format!("{base}/track"))
+                    .form(&[
+                        ("number", tracked.as_str()),
+                        ("last_digits", "0000"),
+                        ("csrf_token", token.as_str()),
+                    ])
+                    .send()
+                    .await;
+                match found {
+                    Ok(r) if r.status() == 200 => r.bytes().await.is_ok(),
+                    _ => false,
+                }
+            }
+        })
+        .await
+    };
     print_row(backend, &raw, None);
     print_row(backend, &plain, None);
     print_row(backend, &login_page, Some(&plain));
     print_row(backend, &register, Some(&raw));
+    print_row(backend, &submit, Some(&raw));
+    print_row(backend, &tracking, Some(&plain));
     stop(running).await;
     Ok(())
 }
