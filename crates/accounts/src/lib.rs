@@ -98,3 +98,21 @@ pub async fn contact(app: &AppState, user_id: &str) -> Result<Option<Contact>, s
         lang: platform::web::i18n::Lang::parse(&u.lang).unwrap_or_default(),
     }))
 }
+
+/// Enabled people holding `role` in the agency `agency_id` (for reminders to a desk).
+pub async fn holders_of(
+    app: &AppState,
+    role: platform::auth::Role,
+    agency_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    use sqlx::Row as _;
+    let rows = sqlx::query(
+        "SELECT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id \
+         WHERE g.role = $1 AND g.agency_id = $2 AND u.disabled = 0 ORDER BY g.user_id",
+    )
+    .bind(role.as_str())
+    .bind(agency_id)
+    .fetch_all(&app.db.read)
+    .await?;
+    rows.iter().map(|r| r.try_get("user_id")).collect()
+}

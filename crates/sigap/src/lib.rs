@@ -190,6 +190,10 @@ impl Server {
             self.state.outbox_signal.clone(),
             cancel.clone(),
         ));
+        let reminders = tokio::spawn(services::applications::reminders::run(
+            self.state.clone(),
+            cancel.clone(),
+        ));
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let stop = cancel.clone();
         let drained = CancellationToken::new();
@@ -211,6 +215,7 @@ impl Server {
         };
         stop.cancel();
         let _ = worker.await;
+        let _ = reminders.await;
         self.state.db.close().await;
         outcome
     }

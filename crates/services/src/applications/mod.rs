@@ -7,6 +7,7 @@ mod office;
 mod pages;
 pub mod processing;
 pub mod recommendations;
+pub mod reminders;
 
 pub mod status;
 mod store;

@@ -612,3 +612,80 @@ async fn a_completed_application_gets_one_survey_and_the_report_computes_ikm_exa
     })
     .await;
 }
+
+#[tokio::test]
+async fn two_signers_approving_at_once_issue_exactly_one_document() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (id, _) = submitted_sktm(app, &citizen).await;
+        let verifier = app.browser();
+        verifier.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+        let url = format!("/office/applications/{id}/actions");
+        for action in ["claim", "verify"] {
+            assert_eq!(verifier.post(&url, &[("action", action)]).await.status(), 303);
+        }
+        let mut admin = app.api();
+        admin.sign_in("admin.sigap", DEMO_PASSWORD).await;
+        let created: serde_json::Value = admin
+            .request(reqwest::Method::POST, "/api/v1/staff")
+            .json(&serde_json::json!({"full_name": "Sekretaris Camat", "username": "sekcam.alak", "role": "signer", "agency_code": "kec-alak"}))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let first = app.browser();
+        first.login_ok("camat.alak", DEMO_PASSWORD).await;
+        let second = app.browser();
+        second.login_ok("sekcam.alak", created["temporary_password"].as_str().expect("password")).await;
+        let (a, b) = tokio::join!(first.post(&url, &[("action", "approve")]), second.post(&url, &[("action", "approve")]));
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [303, 409], "exactly one approval wins");
+        assert_eq!(app.count("SELECT COUNT(*) FROM issued_documents").await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn staff_are_reminded_of_applications_due_within_a_working_day() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (due_now, number) = submitted_sktm(app, &citizen).await;
+        let (_later, later_number) = submitted_sktm(app, &citizen).await;
+        app.sql(&format!(
+            "UPDATE applications SET due_day = '2020-01-06' WHERE id = '{due_now}'"
+        ))
+        .await;
+        app.sql("UPDATE applications SET due_day = '2099-12-31' WHERE due_day <> '2020-01-06'")
+            .await;
+        let calendar = services::holidays::load_calendar(&app.state)
+            .await
+            .expect("calendar");
+        let written = services::applications::reminders::send_reminders(&app.state, &calendar)
+            .await
+            .expect("reminders");
+        assert_eq!(written, 1, "one verifier, one overdue application");
+        let verifier = app.browser();
+        verifier.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+        let mut seen = String::new();
+        for _ in 0..100 {
+            seen = verifier.text("/notifications").await;
+            if seen.contains(&number) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(
+            seen.contains(&number) && seen.contains("MELEWATI batas waktu"),
+            "{seen}"
+        );
+        assert!(!seen.contains(&later_number));
+    })
+    .await;
+}
