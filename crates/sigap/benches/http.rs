@@ -182,6 +182,7 @@ async fn start(backend: &str) -> anyhow::Result<Running> {
     };
     let state = sigap::state(config.check()?).await?;
     accounts::demo::load(&state).await?;
+    services::demo::load(&state).await?;
     let server = sigap::Server::build(state.clone()).await?;
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -356,7 +357,19 @@ async fn citizen(base: &str, n: u64) -> Option<(reqwest::Client, String)> {
         .send()
         .await
         .ok()?;
-    (login.status() == 303).then_some((web, token))
+    if login.status() != 303 {
+        return None;
+    }
+    // Signing in rotates the CSRF token: read the new one.
+    let html = web
+        .get(format!("{base}/track"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    Some((web, csrf_from(&html)?))
 }
 
 const PDF: &[u8] =

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::{
     Router,
     extract::{Path, State},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -294,18 +294,19 @@ async fn act(
 ) -> Result<Response, WebError> {
     let action =
         processing::parse_action(&form.action).ok_or(WebError::BadRequest("error.bad_form"))?;
-    match processing::act(&app, &user, &id, action, &form.reason).await {
-        Ok(_) => Ok(Redirect::to(&format!("/office/applications/{id}")).into_response()),
-        Err(ServiceError::Invalid(problems)) => {
-            let row = processing::get_for_office(&app, &user, &id).await?;
-            let errors = field_errors(&shell.tr, &problems);
-            page(
-                &application_view(&app, shell, &user, &row, errors, &form.reason).await?,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-        Err(other) => Err(other.into()),
-    }
+    let outcome = processing::act(&app, &user, &id, action, &form.reason)
+        .await
+        .map(|_| ());
+    after_action(
+        &app,
+        shell,
+        &user,
+        &id,
+        outcome,
+        &format!("/office/applications/{id}"),
+        &form.reason,
+    )
+    .await
 }
 
 async fn document(
@@ -324,17 +325,12 @@ async fn document(
         .await
         .map_err(|e| WebError::Internal(e.into()))?;
     let kind = FileKind::parse(&document.file_kind).unwrap_or(FileKind::Pdf);
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(kind.content_type()),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(platform::web::private_file(
+        bytes,
+        kind.content_type(),
+        None,
+        false,
+    ))
 }
 
 async fn revoke(
@@ -344,18 +340,19 @@ async fn revoke(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Response, WebError> {
-    match processing::revoke_document(&app, &user, &id, &form.reason).await {
-        Ok(()) => Ok(Redirect::to(&format!("/office/applications/{id}")).into_response()),
-        Err(ServiceError::Invalid(problems)) => {
-            let row = processing::get_for_office(&app, &user, &id).await?;
-            let errors = field_errors(&shell.tr, &problems);
-            page(
-                &application_view(&app, shell, &user, &row, errors, &form.reason).await?,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-        Err(other) => Err(other.into()),
-    }
+    let outcome = processing::revoke_document(&app, &user, &id, &form.reason)
+        .await
+        .map(|_| ());
+    after_action(
+        &app,
+        shell,
+        &user,
+        &id,
+        outcome,
+        &format!("/office/applications/{id}"),
+        &form.reason,
+    )
+    .await
 }
 
 async fn route(
@@ -365,18 +362,19 @@ async fn route(
     Path(id): Path<String>,
     CsrfForm(input): CsrfForm<super::recommendations::RouteInput>,
 ) -> Result<Response, WebError> {
-    match super::recommendations::route(&app, &user, &id, &input).await {
-        Ok(()) => Ok(Redirect::to(&format!("/office/applications/{id}")).into_response()),
-        Err(ServiceError::Invalid(problems)) => {
-            let row = processing::get_for_office(&app, &user, &id).await?;
-            let errors = field_errors(&shell.tr, &problems);
-            page(
-                &application_view(&app, shell, &user, &row, errors, &input.question).await?,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-        Err(other) => Err(other.into()),
-    }
+    let outcome = super::recommendations::route(&app, &user, &id, &input)
+        .await
+        .map(|_| ());
+    after_action(
+        &app,
+        shell,
+        &user,
+        &id,
+        outcome,
+        &format!("/office/applications/{id}"),
+        &input.question,
+    )
+    .await
 }
 
 async fn recommend(
@@ -386,13 +384,30 @@ async fn recommend(
     Path(id): Path<String>,
     CsrfForm(input): CsrfForm<super::recommendations::AnswerInput>,
 ) -> Result<Response, WebError> {
-    match super::recommendations::answer(&app, &user, &id, &input).await {
-        Ok(()) => Ok(Redirect::to("/office").into_response()),
+    let outcome = super::recommendations::answer(&app, &user, &id, &input)
+        .await
+        .map(|_| ());
+    after_action(&app, shell, &user, &id, outcome, "/office", &input.answer).await
+}
+
+/// Where an office form lands: `success` on success; on field problems, the application page
+/// again with the problems and the typed text kept.
+async fn after_action(
+    app: &AppState,
+    shell: Shell,
+    user: &CurrentUser,
+    id: &str,
+    outcome: Result<(), ServiceError>,
+    success: &str,
+    kept: &str,
+) -> Result<Response, WebError> {
+    match outcome {
+        Ok(()) => Ok(Redirect::to(success).into_response()),
         Err(ServiceError::Invalid(problems)) => {
-            let row = processing::get_for_office(&app, &user, &id).await?;
+            let row = processing::get_for_office(app, user, id).await?;
             let errors = field_errors(&shell.tr, &problems);
             page(
-                &application_view(&app, shell, &user, &row, errors, &input.answer).await?,
+                &application_view(app, shell, user, &row, errors, kept).await?,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Path, Query, State},
-    http::{HeaderValue, StatusCode, header},
+    http::{StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -329,23 +329,13 @@ async fn download(
     let (document, bytes) = journey::document_file(&app, &user, &id, position).await?;
     let kind = platform::blobs::FileKind::parse(&document.file_kind)
         .unwrap_or(platform::blobs::FileKind::Pdf);
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(kind.content_type()),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "inline; filename=\"dokumen-{position}.{}\"",
-        kind.as_str()
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let name = format!("dokumen-{position}.{}", kind.as_str());
+    Ok(platform::web::private_file(
+        bytes,
+        kind.content_type(),
+        Some(&name),
+        false,
+    ))
 }
 
 // ---------- check and submit ----------
@@ -696,23 +686,13 @@ async fn issued_pdf(
         .get(&document.sha256)
         .await
         .map_err(|e| WebError::Internal(e.into()))?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}.pdf\"",
-        row.tracking_number.clone().unwrap_or_default()
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let name = format!("{}.pdf", row.tracking_number.clone().unwrap_or_default());
+    Ok(platform::web::private_file(
+        bytes,
+        "application/pdf",
+        Some(&name),
+        true,
+    ))
 }
 
 #[derive(Template)]

@@ -147,27 +147,26 @@ async fn two_verifiers_claiming_at_once_leave_exactly_one_owner() {
         citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
         let (id, _) = submitted_sktm(app, &citizen).await;
         // A second verifier of the same agency.
-        let mut admin = app.api();
-        admin.sign_in("admin.sigap", DEMO_PASSWORD).await;
-        let created: serde_json::Value = admin
-            .request(reqwest::Method::POST, "/api/v1/staff")
-            .json(&serde_json::json!({"full_name": "Verifikator Dua", "username": "verifikator.dua", "role": "verifier", "agency_code": "kec-alak"}))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
+        let password = app
+            .create_staff("Verifikator Dua", "verifikator.dua", "verifier", "kec-alak")
+            .await;
         let first = app.browser();
         first.login_ok("verifikator.alak", DEMO_PASSWORD).await;
         let second = app.browser();
-        second.login_ok("verifikator.dua", created["temporary_password"].as_str().expect("password")).await;
+        second.login_ok("verifikator.dua", &password).await;
         let url = format!("/office/applications/{id}/actions");
-        let (a, b) = tokio::join!(first.post(&url, &[("action", "claim")]), second.post(&url, &[("action", "claim")]));
+        let (a, b) = tokio::join!(
+            first.post(&url, &[("action", "claim")]),
+            second.post(&url, &[("action", "claim")])
+        );
         let mut statuses = [a.status().as_u16(), b.status().as_u16()];
         statuses.sort_unstable();
         assert_eq!(statuses, [303, 409], "exactly one claim wins");
-        assert_eq!(app.count("SELECT COUNT(*) FROM application_events WHERE status = 'in_verification'").await, 1);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM application_events WHERE status = 'in_verification'")
+                .await,
+            1
+        );
     })
     .await;
 }
@@ -624,24 +623,22 @@ async fn two_signers_approving_at_once_issue_exactly_one_document() {
         verifier.login_ok("verifikator.alak", DEMO_PASSWORD).await;
         let url = format!("/office/applications/{id}/actions");
         for action in ["claim", "verify"] {
-            assert_eq!(verifier.post(&url, &[("action", action)]).await.status(), 303);
+            assert_eq!(
+                verifier.post(&url, &[("action", action)]).await.status(),
+                303
+            );
         }
-        let mut admin = app.api();
-        admin.sign_in("admin.sigap", DEMO_PASSWORD).await;
-        let created: serde_json::Value = admin
-            .request(reqwest::Method::POST, "/api/v1/staff")
-            .json(&serde_json::json!({"full_name": "Sekretaris Camat", "username": "sekcam.alak", "role": "signer", "agency_code": "kec-alak"}))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
+        let password = app
+            .create_staff("Sekretaris Camat", "sekcam.alak", "signer", "kec-alak")
+            .await;
         let first = app.browser();
         first.login_ok("camat.alak", DEMO_PASSWORD).await;
         let second = app.browser();
-        second.login_ok("sekcam.alak", created["temporary_password"].as_str().expect("password")).await;
-        let (a, b) = tokio::join!(first.post(&url, &[("action", "approve")]), second.post(&url, &[("action", "approve")]));
+        second.login_ok("sekcam.alak", &password).await;
+        let (a, b) = tokio::join!(
+            first.post(&url, &[("action", "approve")]),
+            second.post(&url, &[("action", "approve")])
+        );
         let mut statuses = [a.status().as_u16(), b.status().as_u16()];
         statuses.sort_unstable();
         assert_eq!(statuses, [303, 409], "exactly one approval wins");

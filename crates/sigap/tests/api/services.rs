@@ -182,28 +182,47 @@ async fn only_service_admins_of_the_owning_agency_manage_its_services() {
             let web = app.browser();
             web.login_ok(login, DEMO_PASSWORD).await;
             assert_eq!(web.get("/admin/services").await.status(), 403, "{login}");
-            assert_eq!(web.post("/admin/services/new", &service_form("curang", "Curang")).await.status(), 403, "{login}");
+            assert_eq!(
+                web.post("/admin/services/new", &service_form("curang", "Curang"))
+                    .await
+                    .status(),
+                403,
+                "{login}"
+            );
         }
         // A service admin of Dinas Kesehatan may not touch the district's services.
-        let mut superadmin = app.api();
-        superadmin.sign_in("admin.sigap", DEMO_PASSWORD).await;
-        let created: Value = superadmin
-            .request(Method::POST, "/api/v1/staff")
-            .json(&json!({"full_name": "Admin Dinkes", "username": "admin.dinkes", "role": "service_admin", "agency_code": "dinkes"}))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
+        let password = app
+            .create_staff("Admin Dinkes", "admin.dinkes", "service_admin", "dinkes")
+            .await;
         let other = app.browser();
-        other.login_ok("admin.dinkes", created["temporary_password"].as_str().expect("password")).await;
+        other.login_ok("admin.dinkes", &password).await;
         assert_eq!(other.get("/admin/services/skdu/edit").await.status(), 403);
         let mut form = service_form("skdu", "Dibajak");
         form.push(("version", "1"));
-        assert_eq!(other.post("/admin/services/skdu/edit", &form).await.status(), 403);
-        assert_eq!(other.post("/admin/services/new", &service_form("dinkes-x", "Layanan X")).await.status(), 403, "kec-alak is not theirs");
-        assert!(!app.browser().text("/services/skdu").await.contains("Dibajak"));
+        assert_eq!(
+            other
+                .post("/admin/services/skdu/edit", &form)
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(
+            other
+                .post(
+                    "/admin/services/new",
+                    &service_form("dinkes-x", "Layanan X")
+                )
+                .await
+                .status(),
+            403,
+            "kec-alak is not theirs"
+        );
+        assert!(
+            !app.browser()
+                .text("/services/skdu")
+                .await
+                .contains("Dibajak")
+        );
     })
     .await;
 }

@@ -245,6 +245,31 @@ impl TestApp {
         panic!("no matching email was delivered within 10 s");
     }
 
+    /// Creates a staff account as the demo superadmin; returns its temporary password.
+    pub async fn create_staff(
+        &self,
+        full_name: &str,
+        username: &str,
+        role: &str,
+        agency_code: &str,
+    ) -> String {
+        let mut admin = self.api();
+        admin.sign_in("admin.sigap", DEMO_PASSWORD).await;
+        let created: serde_json::Value = admin
+            .request(reqwest::Method::POST, "/api/v1/staff")
+            .json(&serde_json::json!({"full_name": full_name, "username": username, "role": role, "agency_code": agency_code}))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        created["temporary_password"]
+            .as_str()
+            .expect("a temporary password")
+            .to_string()
+    }
+
     pub async fn sql(&self, statement: &str) {
         sqlx::query(statement)
             .execute(&self.state.db.write)
