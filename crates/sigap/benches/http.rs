@@ -375,7 +375,7 @@ async fn citizen(base: &str, n: u64) -> Option<(reqwest::Client, String)> {
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-/// Prepares a complete SKTM draft (untimed) and returns its id.
+/// Prepares a complete SKTM draft through the pages (untimed) and returns its id.
 async fn prepared_draft(base: &str, web: &reqwest::Client, token: &str) -> Option<String> {
     let started = web
         .post(format!("{base}/services/sktm/apply"))
@@ -425,17 +425,69 @@ async fn prepared_draft(base: &str, web: &reqwest::Client, token: &str) -> Optio
     Some(id)
 }
 
-/// Submits a prepared draft; times only the submission.
-async fn submit_application(base: &str, web: &reqwest::Client, token: &str) -> Option<Duration> {
-    let id = prepared_draft(base, web, token).await?;
-    let began = Instant::now();
-    let submitted = web
-        .post(format!("{base}/applications/{id}/submit"))
-        .form(&[("csrf_token", token)])
-        .send()
-        .await
-        .ok()?;
-    (submitted.status() == 303).then(|| began.elapsed())
+/// `per_client` complete SKTM drafts for each bench citizen, inserted directly.
+async fn insert_drafts(
+    state: &AppState,
+    clients: usize,
+    per_client: usize,
+) -> anyhow::Result<Vec<Vec<String>>> {
+    use sqlx::Row as _;
+    let service = sqlx::query("SELECT id, version, agency_id FROM services WHERE code = 'sktm'")
+        .fetch_one(&state.db.read)
+        .await?;
+    let (service_id, version, agency_id): (String, i64, String) = (
+        service.try_get(0)?,
+        service.try_get(1)?,
+        service.try_get(2)?,
+    );
+    let blob = platform::blobs::BlobStore::new(&state.settings.data_dir)
+        .put(PDF)
+        .await?;
+    let now = platform::clock::now_ms();
+    let mut all = Vec::new();
+    for client in 0..clients {
+        let nik = bench_nik(900_000 + u64::try_from(client).unwrap_or(0));
+        let applicant: String = sqlx::query("SELECT id FROM users WHERE nik = $1")
+            .bind(&nik)
+            .fetch_one(&state.db.read)
+            .await?
+            .try_get(0)?;
+        let mut tx = state.db.begin().await?;
+        let mut ids = Vec::with_capacity(per_client);
+        for _ in 0..per_client {
+            let id = platform::ids::new_id();
+            sqlx::query(
+                "INSERT INTO applications (id, service_id, service_version, agency_id, applicant_id, status, purpose, kelurahan_code, address, created_ms, updated_ms) \
+                 VALUES ($1, $2, $3, $4, $5, 'draft', 'Keringanan biaya sekolah', 'kel-alak', 'Jl. Alak Raya 1', $6, $6)",
+            )
+            .bind(&id)
+            .bind(&service_id)
+            .bind(version)
+            .bind(&agency_id)
+            .bind(&applicant)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            for position in 0..4_i64 {
+                sqlx::query(
+                    "INSERT INTO application_documents (id, application_id, requirement_position, requirement_name, blob_sha256, file_kind, file_name, size_bytes, uploaded_ms) \
+                     VALUES ($1, $2, $3, 'berkas', $4, 'pdf', 'berkas.pdf', $5, $6)",
+                )
+                .bind(platform::ids::new_id())
+                .bind(&id)
+                .bind(position)
+                .bind(&blob.sha256)
+                .bind(blob.size)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            ids.push(id);
+        }
+        tx.commit().await?;
+        all.push(ids);
+    }
+    Ok(all)
 }
 
 fn print_row(backend: &str, figure: &Figure, baseline: Option<&Figure>) {
@@ -493,13 +545,32 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
         );
     }
     let citizens = Arc::new(citizens);
+    // Submissions: a citizen keeps one open draft per service, so the complete drafts to submit
+    // are written straight into the database beforehand (untimed fixtures, the same rows the
+    // pages would write); then only the submissions are measured.
+    let per_client = 400;
+    let prepared = insert_drafts(&running.state, options.clients, per_client).await?;
+    let prepared = Arc::new(
+        prepared
+            .into_iter()
+            .map(std::sync::Mutex::new)
+            .collect::<Vec<_>>(),
+    );
     let submit = {
-        let (base, citizens) = (base.clone(), citizens.clone());
+        let (base, citizens, prepared) = (base.clone(), citizens.clone(), prepared.clone());
         drive_timed("submit application", options, move |client, _| {
-            let (base, citizens) = (base.clone(), citizens.clone());
+            let (base, citizens, prepared) = (base.clone(), citizens.clone(), prepared.clone());
             async move {
+                let id = prepared[client].lock().ok()?.pop()?;
                 let (web, token) = &citizens[client];
-                submit_application(&base, web, token).await
+                let began = Instant::now();
+                let submitted = web
+                    .post(format!("{base}/applications/{id}/submit"))
+                    .form(&[("csrf_token", token.as_str())])
+                    .send()
+                    .await
+                    .ok()?;
+                (submitted.status() == 303).then(|| began.elapsed())
             }
         })
         .await

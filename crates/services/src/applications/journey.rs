@@ -563,7 +563,10 @@ pub async fn track(
             "services.tracking_not_found",
         )]));
     };
-    let service = service_of(app, &row).await?;
+    // Only the names are shown: one row, not the whole standard.
+    let service = catalogue_store::find_service_by_id(&app.db, &row.service_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     Ok(PublicStatus {
         tracking_number: number.to_string(),
         service_name_id: service.name_id,
