@@ -1,6 +1,6 @@
 //! People and organisation: the agency tree, citizen registration, login and logout, forgotten
 //! passwords, staff accounts and their roles, and the superadmin's audit view.
-//! Owns the tables `agencies`, `users`, `role_grants`, `login_failures`, `password_resets`.
+//! Owns the tables `agencies`, `users`, `role_grants`, `password_resets`.
 //! Sessions, CSRF and the audit chain themselves belong to `platform`.
 
 mod api;

@@ -158,6 +158,12 @@ pub async fn complete_reset(
     }
     store::update_password(&mut tx, &user.id, &hash).await?;
     session::delete_user_sessions(&mut tx, &user.id).await?;
+    // A new password ends a lock-out caused by guesses at the old one.
+    platform::throttle::clear_failures(
+        &mut tx,
+        &crate::signin::login_subject(Some(&user.id), &input.login),
+    )
+    .await?;
     let tr = Tr::new(
         Lang::parse(&user.lang).unwrap_or_default(),
         app.catalogue.clone(),

@@ -25,8 +25,13 @@ pub const ACCOUNT_LIMIT: i64 = 5;
 /// Failed attempts from one client address before it is held back.
 pub const ADDRESS_LIMIT: i64 = 30;
 
-fn login_subject(identifier: &str) -> String {
-    ids::sha256_hex(format!("login:{}", identifier.trim().to_lowercase()).as_bytes())
+/// Failures count per account when the identifier names one (whatever form it was typed in:
+/// NIK, email, phone in any notation), otherwise per typed identifier.
+pub(crate) fn login_subject(user_id: Option<&str>, identifier: &str) -> String {
+    match user_id {
+        Some(id) => ids::sha256_hex(format!("user:{id}").as_bytes()),
+        None => ids::sha256_hex(format!("login:{}", identifier.trim().to_lowercase()).as_bytes()),
+    }
 }
 
 fn address_subject(address: &str) -> String {
@@ -63,12 +68,12 @@ pub async fn authenticate(
         }
         return Err(AccountsError::Invalid(problems));
     }
-    let login_key = login_subject(identifier);
+    let user = store::find_by_login(&app.db, identifier).await?;
+    let login_key = login_subject(user.as_ref().map(|u| u.id.as_str()), identifier);
     let address_key = address_subject(client_address);
     check_throttle(app, &login_key, ACCOUNT_LIMIT).await?;
     check_throttle(app, &address_key, ADDRESS_LIMIT).await?;
 
-    let user = store::find_by_login(&app.db, identifier).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     if password::verify_password(password_text.to_string(), hash).await {
         let user = user.ok_or(AccountsError::BadCredentials)?;

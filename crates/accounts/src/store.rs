@@ -1,5 +1,5 @@
-//! SQL for people and organisation: `users`, `role_grants`, `agencies`, `login_failures`,
-//! `password_resets`. Functions take an executor or connection, so the caller owns the transaction.
+//! SQL for people and organisation: `users`, `role_grants`, `agencies`, `password_resets`.
+//! (Failed-attempt counting lives in `platform::throttle`.) Functions take an executor or connection, so the caller owns the transaction.
 
 use platform::{clock, db::Db, ids};
 use sqlx::{AnyConnection, Row as _, any::AnyRow};

@@ -244,6 +244,49 @@ async fn ten_wrong_passwords_in_a_minute_lock_the_account_and_tell_its_owner() {
             .wait_for_email(|m| m["subject"] == "Akun Sigap Anda dikunci sementara")
             .await;
         assert_eq!(mail["to"], "yuliana@example.id");
+
+        // The lock is on the account, whichever identifier is typed.
+        assert_eq!(
+            attacker
+                .login("yuliana@example.id", PASSWORD)
+                .await
+                .status(),
+            429
+        );
+
+        // Choosing a new password through the reset code ends the lock.
+        attacker
+            .post("/password/forgot", &[("login", "yuliana@example.id")])
+            .await;
+        let code_mail = app
+            .wait_for_email(|m| m["subject"] == "Kode ganti kata sandi Sigap")
+            .await;
+        let code: String = code_mail["body"]
+            .as_str()
+            .expect("body")
+            .split(": ")
+            .nth(1)
+            .expect("code")
+            .chars()
+            .take(6)
+            .collect();
+        let new_password = "Teluk-Kupang-Pagi-26";
+        let reset = attacker
+            .post(
+                "/password/reset",
+                &[
+                    ("login", "yuliana@example.id"),
+                    ("code", &code),
+                    ("password", new_password),
+                    ("password_confirm", new_password),
+                ],
+            )
+            .await;
+        assert_eq!(reset.status(), 303);
+        assert_eq!(
+            app.browser().login(&nik(1), new_password).await.status(),
+            303
+        );
     })
     .await;
 }
