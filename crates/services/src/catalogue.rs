@@ -48,7 +48,7 @@ pub struct Service {
     pub internal: Option<InternalStandard>,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct InternalStandard {
     pub legal_basis: String,
     pub facilities: String,
@@ -277,7 +277,8 @@ pub async fn update_service(
 impl Service {
     /// The form values that reproduce this service (for the edit page).
     pub fn to_input(&self) -> ServiceInput {
-        let internal = self.internal.clone();
+        // Without the internal standard (a reader who does not manage it) those fields stay empty.
+        let internal = self.internal.clone().unwrap_or_default();
         let requirement_line = |r: &Requirement| {
             format!(
                 "{} | {}",
@@ -325,38 +326,14 @@ impl Service {
             product_en: self.product_en.clone(),
             complaints_id: self.complaints_id.clone(),
             complaints_en: self.complaints_en.clone(),
-            legal_basis: internal
-                .as_ref()
-                .map(|i| i.legal_basis.clone())
-                .unwrap_or_default(),
-            facilities: internal
-                .as_ref()
-                .map(|i| i.facilities.clone())
-                .unwrap_or_default(),
-            staff_competence: internal
-                .as_ref()
-                .map(|i| i.staff_competence.clone())
-                .unwrap_or_default(),
-            internal_supervision: internal
-                .as_ref()
-                .map(|i| i.internal_supervision.clone())
-                .unwrap_or_default(),
-            staff_count: internal
-                .as_ref()
-                .map(|i| i.staff_count.clone())
-                .unwrap_or_default(),
-            service_guarantee: internal
-                .as_ref()
-                .map(|i| i.service_guarantee.clone())
-                .unwrap_or_default(),
-            safety_guarantee: internal
-                .as_ref()
-                .map(|i| i.safety_guarantee.clone())
-                .unwrap_or_default(),
-            performance_evaluation: internal
-                .as_ref()
-                .map(|i| i.performance_evaluation.clone())
-                .unwrap_or_default(),
+            legal_basis: internal.legal_basis,
+            facilities: internal.facilities,
+            staff_competence: internal.staff_competence,
+            internal_supervision: internal.internal_supervision,
+            staff_count: internal.staff_count,
+            service_guarantee: internal.service_guarantee,
+            safety_guarantee: internal.safety_guarantee,
+            performance_evaluation: internal.performance_evaluation,
             published: if self.published {
                 "yes".into()
             } else {

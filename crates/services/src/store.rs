@@ -92,42 +92,8 @@ pub async fn insert_service(
     agency_id: &str,
 ) -> Result<String, sqlx::Error> {
     let id = ids::new_id();
-    let [
-        legal,
-        facilities,
-        competence,
-        supervision,
-        staffing,
-        guarantee,
-        safety,
-        evaluation,
-    ] = &draft.internal;
-    sqlx::query(INSERT)
-        .bind(&id)
-        .bind(&draft.code)
-        .bind(agency_id)
-        .bind(draft.category.as_str())
-        .bind(&draft.name_id)
-        .bind(&draft.name_en)
-        .bind(&draft.summary_id)
-        .bind(&draft.summary_en)
-        .bind(draft.completion_days)
-        .bind(draft.cost_idr)
-        .bind(&draft.cost_note_id)
-        .bind(&draft.cost_note_en)
-        .bind(&draft.product_id)
-        .bind(&draft.product_en)
-        .bind(&draft.complaints_id)
-        .bind(&draft.complaints_en)
-        .bind(legal)
-        .bind(facilities)
-        .bind(competence)
-        .bind(supervision)
-        .bind(staffing)
-        .bind(guarantee)
-        .bind(safety)
-        .bind(evaluation)
-        .bind(i64::from(draft.published))
+    let query = sqlx::query(INSERT).bind(&id).bind(&draft.code);
+    bind_standard(query, draft, agency_id)
         .bind(clock::now_ms())
         .execute(&mut *conn)
         .await?;
@@ -143,41 +109,8 @@ pub async fn update_service(
     draft: &ServiceDraft,
     agency_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let [
-        legal,
-        facilities,
-        competence,
-        supervision,
-        staffing,
-        guarantee,
-        safety,
-        evaluation,
-    ] = &draft.internal;
-    let done = sqlx::query(UPDATE)
-        .bind(id)
-        .bind(agency_id)
-        .bind(draft.category.as_str())
-        .bind(&draft.name_id)
-        .bind(&draft.name_en)
-        .bind(&draft.summary_id)
-        .bind(&draft.summary_en)
-        .bind(draft.completion_days)
-        .bind(draft.cost_idr)
-        .bind(&draft.cost_note_id)
-        .bind(&draft.cost_note_en)
-        .bind(&draft.product_id)
-        .bind(&draft.product_en)
-        .bind(&draft.complaints_id)
-        .bind(&draft.complaints_en)
-        .bind(legal)
-        .bind(facilities)
-        .bind(competence)
-        .bind(supervision)
-        .bind(staffing)
-        .bind(guarantee)
-        .bind(safety)
-        .bind(evaluation)
-        .bind(i64::from(draft.published))
+    let query = sqlx::query(UPDATE).bind(id);
+    let done = bind_standard(query, draft, agency_id)
         .bind(clock::now_ms())
         .bind(expected_version)
         .execute(&mut *conn)
@@ -195,6 +128,36 @@ pub async fn update_service(
         .await?;
     insert_lists(conn, id, draft).await?;
     Ok(true)
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds the standard's columns in the order both INSERT and UPDATE list them
+/// (agency_id … published).
+fn bind_standard<'q>(
+    query: AnyQuery<'q>,
+    draft: &'q ServiceDraft,
+    agency_id: &'q str,
+) -> AnyQuery<'q> {
+    let mut query = query
+        .bind(agency_id)
+        .bind(draft.category.as_str())
+        .bind(&draft.name_id)
+        .bind(&draft.name_en)
+        .bind(&draft.summary_id)
+        .bind(&draft.summary_en)
+        .bind(draft.completion_days)
+        .bind(draft.cost_idr)
+        .bind(&draft.cost_note_id)
+        .bind(&draft.cost_note_en)
+        .bind(&draft.product_id)
+        .bind(&draft.product_en)
+        .bind(&draft.complaints_id)
+        .bind(&draft.complaints_en);
+    for component in &draft.internal {
+        query = query.bind(component);
+    }
+    query.bind(i64::from(draft.published))
 }
 
 async fn insert_lists(
