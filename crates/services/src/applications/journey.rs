@@ -62,18 +62,7 @@ pub async fn get_own(
         Some(row) if row.applicant_id == who.id => Ok(row),
         found => {
             if found.is_some() {
-                let mut tx = app.db.begin().await?;
-                audit::record(
-                    &mut tx,
-                    audit::Entry {
-                        actor_id: Some(&who.id),
-                        action: "application.access_refused",
-                        subject: &format!("application:{id}"),
-                        detail: serde_json::json!({}),
-                    },
-                )
-                .await?;
-                tx.commit().await?;
+                super::audit_refused_access(app, &who.id, id, "citizen").await?;
             }
             Err(ServiceError::NotFound)
         }

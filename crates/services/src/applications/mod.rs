@@ -21,3 +21,26 @@ use platform::AppState;
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     pages::routes(max_upload_bytes).merge(office::routes())
 }
+
+/// Records that `who` tried to open an application that is not theirs to see; the caller then
+/// answers "not found", so ids cannot be probed.
+pub(crate) async fn audit_refused_access(
+    app: &platform::AppState,
+    who_id: &str,
+    id: &str,
+    desk: &str,
+) -> Result<(), crate::ServiceError> {
+    let mut tx = app.db.begin().await?;
+    platform::audit::record(
+        &mut tx,
+        platform::audit::Entry {
+            actor_id: Some(who_id),
+            action: "application.access_refused",
+            subject: &format!("application:{id}"),
+            detail: serde_json::json!({ "desk": desk }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -145,18 +145,7 @@ pub async fn get_for_office(
         }
         found => {
             if found.is_some() {
-                let mut tx = app.db.begin().await?;
-                audit::record(
-                    &mut tx,
-                    audit::Entry {
-                        actor_id: Some(&who.id),
-                        action: "application.access_refused",
-                        subject: &format!("application:{id}"),
-                        detail: serde_json::json!({ "desk": "office" }),
-                    },
-                )
-                .await?;
-                tx.commit().await?;
+                super::audit_refused_access(app, &who.id, id, "office").await?;
             }
             Err(ServiceError::NotFound)
         }
