@@ -175,13 +175,12 @@ async fn wait_for_text(browser: &Client, needle: &str) -> String {
 }
 
 async fn page_text(browser: &Client) -> String {
-    browser
-        .find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .text()
-        .await
-        .expect("text")
+    // While a navigation replaces the page, the body can briefly be missing: read it as empty
+    // and let the waiting helpers look again.
+    match browser.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 async fn path(browser: &Client) -> String {
@@ -241,13 +240,13 @@ async fn a_citizen_registers_fixes_a_bad_nik_signs_in_switches_to_english_and_si
                 fill(browser, "password_confirm", "Pantai-Namosain-2026").await;
                 submit(browser, "[data-testid=register-form]").await;
                 wait_for_path(browser, "/login?registered=1").await;
-                assert!(page_text(browser).await.contains("Pendaftaran berhasil"));
+                wait_for_text(browser, "Pendaftaran berhasil").await;
 
                 fill(browser, "login", &nik(1)).await;
                 fill(browser, "password", "Pantai-Namosain-2026").await;
                 submit(browser, "[data-testid=login-form]").await;
                 wait_for_path(browser, "/account").await;
-                assert!(page_text(browser).await.contains("Yuliana Ndun"));
+                wait_for_text(browser, "Yuliana Ndun").await;
 
                 browser
                     .find(Locator::Css("[data-testid=lang-switch]"))
@@ -268,11 +267,8 @@ async fn a_citizen_registers_fixes_a_bad_nik_signs_in_switches_to_english_and_si
                     .await
                     .expect("click");
                 wait_for_path(browser, "/").await;
-                let text = page_text(browser).await;
-                assert!(
-                    text.contains("Sign in") && !text.contains("Yuliana Ndun"),
-                    "signed out, still English"
-                );
+                let text = wait_for_text(browser, "Sign in").await;
+                assert!(!text.contains("Yuliana Ndun"), "signed out, still English");
             },
         )
         .await;
@@ -297,6 +293,7 @@ async fn staff_see_the_navigation_of_their_role() {
                     fill(browser, "password", DEMO_PASSWORD).await;
                     submit(browser, "[data-testid=login-form]").await;
                     wait_for_path(browser, "/account").await;
+                    wait_for_text(browser, role_label).await;
                     let nav = browser
                         .find(Locator::Css("nav.site-nav"))
                         .await
