@@ -42,7 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/holidays/{day}/delete", post(remove_holiday))
 }
 
-fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
+/// Renders a page of this capability with `status`; a template failure is an internal error.
+pub(crate) fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
     let html = template
         .render()
         .map_err(|e| WebError::Internal(e.into()))?;

@@ -6,7 +6,7 @@ use axum::{
     Router,
     extract::{Path, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use platform::{
@@ -44,12 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/office/applications/{id}/recommendation", post(recommend))
 }
 
-fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
-    let html = template
-        .render()
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok((status, Html(html)).into_response())
-}
+use crate::pages::page;
 
 struct InboxView {
     id: String,

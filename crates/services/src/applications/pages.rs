@@ -7,7 +7,7 @@ use axum::{
     Router,
     extract::{DefaultBodyLimit, Path, Query, State},
     http::{StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use platform::{
@@ -57,12 +57,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/verify/{id}", get(verify))
 }
 
-fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
-    let html = template
-        .render()
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok((status, Html(html)).into_response())
-}
+use crate::pages::page;
 
 fn service_name(service: &crate::catalogue::Service, lang: Lang) -> String {
     if lang == Lang::En {
