@@ -18,6 +18,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use crate::{
     calendar,
     catalogue::{self, Actor, InternalStandard, Service},
+    forms::{self, Choice, DateRule, FieldDef, FieldKind, FormDefinition, FormVersionSummary},
     holidays::{self, HolidayInput},
     model::{Category, DocumentType, Requirement, ServiceInput, Step},
     store::{self, Holiday},
@@ -25,9 +26,11 @@ use crate::{
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_services, get_service, create_service, update_service, list_holidays, add_holiday, remove_holiday, deadline),
+    paths(list_services, get_service, create_service, update_service, get_form, get_form_version, form_history, publish_form,
+          list_holidays, add_holiday, remove_holiday, deadline),
     components(schemas(Service, InternalStandard, Requirement, Step, DocumentType, Category, ServiceInput, ServiceUpdate,
-                       Holiday, HolidayInput, Deadline, CreatedService)),
+                       Holiday, HolidayInput, Deadline, CreatedService, FormDefinition, FieldDef, FieldKind, DateRule, Choice,
+                       FormUpdate, FormVersionSummary)),
     tags((name = "services", description = "Service catalogue, service standards and the working-day calendar"))
 )]
 pub struct ApiDoc;
@@ -38,6 +41,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/services/{code}",
             get(get_service).put(update_service),
+        )
+        .route(
+            "/api/v1/services/{code}/form",
+            get(get_form).put(publish_form),
+        )
+        .route("/api/v1/services/{code}/form/history", get(form_history))
+        .route(
+            "/api/v1/services/{code}/form/versions/{version}",
+            get(get_form_version),
         )
         .route("/api/v1/holidays", get(list_holidays).post(add_holiday))
         .route("/api/v1/holidays/{day}", delete(remove_holiday))
@@ -121,6 +133,64 @@ async fn update_service(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The questions a published service's application form asks now (beyond purpose, kelurahan
+/// and address); version 0 with no fields when the service has none.
+#[utoipa::path(get, path = "/api/v1/services/{code}/form", tag = "services", params(("code" = String, Path)),
+    responses((status = 200, body = FormDefinition), (status = 404)))]
+async fn get_form(
+    State(app): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<FormDefinition>, WebError> {
+    Ok(Json(forms::current_for_code(&app, &code).await?))
+}
+
+/// One earlier version of a service's form, as applications filed under it ask it.
+#[utoipa::path(get, path = "/api/v1/services/{code}/form/versions/{version}", tag = "services",
+    params(("code" = String, Path), ("version" = i64, Path)), responses((status = 200, body = FormDefinition), (status = 404)))]
+async fn get_form_version(
+    State(app): State<AppState>,
+    Path((code, version)): Path<(String, i64)>,
+) -> Result<Json<FormDefinition>, WebError> {
+    let service = store::find_service(&app.db, &code)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(Json(forms::of_version(&app, &service.id, version).await?))
+}
+
+/// Every version of a service's form with who made it (its service admins).
+#[utoipa::path(get, path = "/api/v1/services/{code}/form/history", tag = "services", security(("bearer" = [])),
+    params(("code" = String, Path)), responses((status = 200, body = [FormVersionSummary]), (status = 403), (status = 404)))]
+async fn form_history(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<FormVersionSummary>>, WebError> {
+    Ok(Json(forms::history(&app, &user, &code).await?))
+}
+
+/// A form's next version: every question, plus the version the editor started from.
+#[derive(Deserialize, ToSchema)]
+pub struct FormUpdate {
+    /// The version read; if another was published since, nothing changes (409).
+    base_version: i64,
+    fields: Vec<FieldDef>,
+}
+
+/// Publish a new version of a service's form (service admin of its agency). Errors name each
+/// problem as `fields.<n>.<attribute>`.
+#[utoipa::path(put, path = "/api/v1/services/{code}/form", tag = "services", security(("bearer" = [])), request_body = FormUpdate,
+    params(("code" = String, Path)), responses((status = 200, body = FormDefinition), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn publish_form(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Json(update): Json<FormUpdate>,
+) -> Result<Json<FormDefinition>, WebError> {
+    Ok(Json(
+        forms::publish(&app, &user, &code, update.base_version, update.fields).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams, Default)]

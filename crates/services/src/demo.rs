@@ -439,5 +439,6 @@ pub async fn load(app: &AppState) -> anyhow::Result<(usize, usize)> {
             added += 1;
         }
     }
+    crate::forms::demo::load(app).await?;
     Ok((services, added))
 }

@@ -6,6 +6,9 @@ use platform::web::{WebError, forms::Problems};
 pub enum ServiceError {
     #[error("input has problems")]
     Invalid(Problems),
+    /// Problems with fields named at run time (a form's questions): (field path, message key).
+    #[error("input has problems")]
+    InvalidFields(Vec<(String, &'static str)>),
     #[error("no such service")]
     NotFound,
     #[error("not allowed for this agency")]
@@ -31,6 +34,7 @@ impl From<ServiceError> for WebError {
                     .map(|(f, k)| (f.to_string(), k))
                     .collect(),
             ),
+            ServiceError::InvalidFields(problems) => WebError::Invalid(problems),
             ServiceError::NotFound => WebError::NotFound,
             ServiceError::NotYourAgency => WebError::Forbidden,
             ServiceError::ChangedMeanwhile => WebError::Conflict("services.changed_meanwhile"),

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod demo;
 mod error;
+pub mod forms;
 pub mod holidays;
 pub mod model;
 mod pages;
@@ -89,6 +90,7 @@ pub const NAV: &[NavItem] = &[
 /// Routes of this capability; uploads are accepted up to `max_upload_bytes`.
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     pages::routes()
+        .merge(forms::pages::routes())
         .merge(api::routes())
         .merge(applications::routes(max_upload_bytes))
 }

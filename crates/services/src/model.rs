@@ -335,15 +335,20 @@ impl ServiceInput {
 
 /// "Rp150.000" / "Gratis".
 pub fn format_rupiah(amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let mut grouped = String::new();
+    format!("Rp{}", format_thousands(amount.abs()))
+}
+
+/// A whole number with Indonesian thousands dots: 1500000 → "1.500.000".
+pub fn format_thousands(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::from(if amount < 0 { "-" } else { "" });
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(c);
     }
-    format!("Rp{grouped}")
+    grouped
 }
 
 #[cfg(test)]

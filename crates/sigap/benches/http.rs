@@ -397,6 +397,9 @@ async fn prepared_draft(base: &str, web: &reqwest::Client, token: &str) -> Optio
             ("purpose", "Keringanan biaya sekolah"),
             ("kelurahan", "kel-alak"),
             ("address", "Jl. Alak Raya 1"),
+            ("answers.household_members", "4"),
+            ("answers.monthly_income", "1.250.000"),
+            ("answers.used_for", "pendidikan"),
             ("csrf_token", token),
         ])
         .send()

@@ -54,11 +54,11 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 pub type Problems = Vec<(&'static str, &'static str)>;
 
 /// Translates domain problems into field errors in the page's language.
-pub fn field_errors(tr: &Tr, problems: &[(&'static str, &'static str)]) -> Vec<FieldError> {
+pub fn field_errors<F: AsRef<str>>(tr: &Tr, problems: &[(F, &'static str)]) -> Vec<FieldError> {
     problems
         .iter()
         .map(|(field, key)| FieldError {
-            field: (*field).to_string(),
+            field: field.as_ref().to_string(),
             code: (*key).to_string(),
             message: tr.t(key).to_string(),
         })
@@ -68,7 +68,7 @@ pub fn field_errors(tr: &Tr, problems: &[(&'static str, &'static str)]) -> Vec<F
 /// Everything the form-field partial draws for one input.
 #[derive(Clone, Debug)]
 pub struct FieldView {
-    pub name: &'static str,
+    pub name: String,
     pub label: String,
     pub hint: String,
     pub value: String,
@@ -77,20 +77,26 @@ pub struct FieldView {
     pub autocomplete: &'static str,
     pub inputmode: &'static str,
     pub required: bool,
+    /// For `select`: (value, label); an empty first entry invites a choice.
+    pub options: Vec<(String, String)>,
 }
 
 impl FieldView {
     /// A text input labelled by `<prefix>.<name>` (and hinted by `<prefix>.<name>_hint` if given).
     pub fn text(
         tr: &Tr,
-        name: &'static str,
+        name: &str,
         label_key: &str,
         value: &str,
         errors: &[FieldError],
     ) -> FieldView {
+        FieldView::labelled(name, tr.t(label_key), value, errors)
+    }
+    /// A text input with a label given as text (a form defined as data brings its own).
+    pub fn labelled(name: &str, label: &str, value: &str, errors: &[FieldError]) -> FieldView {
         FieldView {
-            name,
-            label: tr.t(label_key).to_string(),
+            name: name.to_string(),
+            label: label.to_string(),
             hint: String::new(),
             value: value.to_string(),
             error: errors
@@ -101,7 +107,21 @@ impl FieldView {
             autocomplete: "off",
             inputmode: "text",
             required: true,
+            options: Vec::new(),
         }
+    }
+    /// A drop-down of `options` (value, label), led by an empty "choose" entry.
+    pub fn select(mut self, tr: &Tr, options: Vec<(String, String)>) -> Self {
+        self.input_type = "select";
+        self.options = std::iter::once((String::new(), tr.t("form.choose").to_string()))
+            .chain(options)
+            .collect();
+        self
+    }
+    /// A hint given as text.
+    pub fn hint_text(mut self, hint: String) -> Self {
+        self.hint = hint;
+        self
     }
     pub fn hint(mut self, tr: &Tr, key: &str) -> Self {
         self.hint = tr.t(key).to_string();

@@ -17,9 +17,12 @@ use super::{
     store::{self, ApplicationRow, DocumentRow},
     tracking::{TrackingError, TrackingNumber},
 };
+use std::collections::BTreeMap;
+
 use crate::{
     calendar, catalogue,
     error::ServiceError,
+    forms::{self, FormDefinition},
     holidays,
     model::{DocumentType, Requirement},
     store as catalogue_store,
@@ -37,6 +40,7 @@ pub async fn start(app: &AppState, who: &CurrentUser, code: &str) -> Result<Stri
     if let Some(draft) = store::find_draft(&app.db, &who.id, &service.id).await? {
         return Ok(draft.id);
     }
+    let form = forms::current(app, &service.id).await?;
     let mut tx = app.db.begin().await?;
     let id = store::insert_draft(
         &mut tx,
@@ -44,6 +48,7 @@ pub async fn start(app: &AppState, who: &CurrentUser, code: &str) -> Result<Stri
         service.version,
         &service.agency_id,
         &who.id,
+        form.version,
     )
     .await?;
     store::insert_event(&mut tx, &id, Some(&who.id), Status::Draft, "").await?;
@@ -78,6 +83,20 @@ pub struct DetailsInput {
     pub kelurahan: String,
     /// Street address (RT/RW).
     pub address: String,
+    /// Answers to the service's own questions (its form), by field key.
+    pub answers: BTreeMap<String, String>,
+}
+
+impl DetailsInput {
+    /// The answers as an application holds them.
+    pub fn of(row: &ApplicationRow) -> DetailsInput {
+        DetailsInput {
+            purpose: row.purpose.clone(),
+            kelurahan: row.kelurahan_code.clone(),
+            address: row.address.clone(),
+            answers: row.answers.clone(),
+        }
+    }
 }
 
 /// The kelurahan of Kecamatan Alak: (code, name).
@@ -95,29 +114,46 @@ pub async fn kelurahan_choices(app: &AppState) -> Result<Vec<(String, String)>, 
         .collect())
 }
 
-/// Every problem with the answers, at once.
-async fn check_details(app: &AppState, input: &DetailsInput) -> Result<Problems, ServiceError> {
-    let mut problems = Problems::new();
+/// The questions an application asks: its service's form at the version it was started under.
+pub async fn form_of(app: &AppState, row: &ApplicationRow) -> Result<FormDefinition, ServiceError> {
+    forms::of_version(app, &row.service_id, row.form_version).await
+}
+
+/// Every problem with the answers, at once, and the answers to the form normalised.
+async fn check_details(
+    app: &AppState,
+    form: &FormDefinition,
+    input: &DetailsInput,
+) -> Result<(BTreeMap<String, String>, Vec<(String, &'static str)>), ServiceError> {
+    let mut problems: Vec<(String, &'static str)> = Vec::new();
     let purpose = input.purpose.trim().chars().count();
     if purpose == 0 {
-        problems.push(("purpose", "services.purpose_required"));
+        problems.push(("purpose".into(), "services.purpose_required"));
     } else if !(5..=500).contains(&purpose) {
-        problems.push(("purpose", "services.purpose_length"));
+        problems.push(("purpose".into(), "services.purpose_length"));
     }
-    if !kelurahan_choices(app)
+    let kelurahan: Vec<String> = kelurahan_choices(app)
         .await?
-        .iter()
-        .any(|(code, _)| *code == input.kelurahan)
-    {
-        problems.push(("kelurahan", "services.kelurahan_required"));
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    if !kelurahan.contains(&input.kelurahan) {
+        problems.push(("kelurahan".into(), "services.kelurahan_required"));
     }
     let address = input.address.trim().chars().count();
     if address == 0 {
-        problems.push(("address", "services.address_required"));
+        problems.push(("address".into(), "services.address_required"));
     } else if address > 200 {
-        problems.push(("address", "services.address_length"));
+        problems.push(("address".into(), "services.address_length"));
     }
-    Ok(problems)
+    let (answers, answer_problems) = forms::model::check_answers(
+        &form.fields,
+        &input.answers,
+        &kelurahan,
+        calendar::wita_date(clock::now_ms()),
+    );
+    problems.extend(answer_problems);
+    Ok((answers, problems))
 }
 
 /// The citizen may change answers and documents before sending, and after a return for revision.
@@ -137,9 +173,10 @@ pub async fn save_details(
             status: row.status.as_str(),
         });
     }
-    let problems = check_details(app, input).await?;
+    let form = form_of(app, &row).await?;
+    let (answers, problems) = check_details(app, &form, input).await?;
     if !problems.is_empty() {
-        return Err(ServiceError::Invalid(problems));
+        return Err(ServiceError::InvalidFields(problems));
     }
     let mut tx = app.db.begin().await?;
     if !store::update_details(
@@ -148,6 +185,7 @@ pub async fn save_details(
         input.purpose.trim(),
         &input.kelurahan,
         input.address.trim(),
+        &answers,
     )
     .await?
     {
@@ -246,12 +284,8 @@ pub async fn submit(
             status: row.status.as_str(),
         });
     }
-    let details = DetailsInput {
-        purpose: row.purpose.clone(),
-        kelurahan: row.kelurahan_code.clone(),
-        address: row.address.clone(),
-    };
-    let mut problems = check_details(app, &details).await?;
+    let form = form_of(app, &row).await?;
+    let (_, mut problems) = check_details(app, &form, &DetailsInput::of(&row)).await?;
     let documents = store::list_documents(&app.db, id).await?;
     let requirements = requirements(app, &row).await?;
     if (0..requirements.len()).any(|p| {
@@ -259,10 +293,10 @@ pub async fn submit(
             .iter()
             .any(|d| d.position == i64::try_from(p).unwrap_or(-1))
     }) {
-        problems.push(("documents", "services.documents_missing"));
+        problems.push(("documents".into(), "services.documents_missing"));
     }
     if !problems.is_empty() {
-        return Err(ServiceError::Invalid(problems));
+        return Err(ServiceError::InvalidFields(problems));
     }
     let service = catalogue_store::find_service_by_id(&app.db, &row.service_id)
         .await?
@@ -369,14 +403,10 @@ async fn resubmit(
     who: &CurrentUser,
     row: ApplicationRow,
 ) -> Result<TrackingNumber, ServiceError> {
-    let details = DetailsInput {
-        purpose: row.purpose.clone(),
-        kelurahan: row.kelurahan_code.clone(),
-        address: row.address.clone(),
-    };
-    let problems = check_details(app, &details).await?;
+    let form = form_of(app, &row).await?;
+    let (_, problems) = check_details(app, &form, &DetailsInput::of(&row)).await?;
     if !problems.is_empty() {
-        return Err(ServiceError::Invalid(problems));
+        return Err(ServiceError::InvalidFields(problems));
     }
     let now = clock::now_ms();
     let calendar = holidays::load_calendar(app).await?;

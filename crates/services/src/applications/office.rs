@@ -133,17 +133,7 @@ async fn application_view(
 ) -> Result<ApplicationPage, WebError> {
     let tr = &shell.tr;
     let service = journey::service_of(app, row).await?;
-    let kelurahan = journey::kelurahan_choices(app)
-        .await?
-        .into_iter()
-        .find(|(code, _)| *code == row.kelurahan_code)
-        .map(|(_, name)| name)
-        .unwrap_or_default();
-    let answers = vec![
-        (tr.t("services.purpose").to_string(), row.purpose.clone()),
-        (tr.t("services.kelurahan").to_string(), kelurahan),
-        (tr.t("services.address").to_string(), row.address.clone()),
-    ];
+    let answers = super::pages::answer_rows(app, tr, row).await?;
     let documents = journey::documents(app, row)
         .await?
         .into_iter()

@@ -29,7 +29,7 @@ use super::{
     status::Status,
     store::ApplicationRow,
 };
-use crate::error::ServiceError;
+use crate::{error::ServiceError, forms};
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
@@ -93,9 +93,7 @@ struct DetailsPage {
     service: String,
     errors: Vec<FieldError>,
     fields: Vec<FieldView>,
-    kelurahan: Vec<(String, String)>,
-    chosen: String,
-    kelurahan_error: Option<String>,
+    questions: Vec<FieldView>,
 }
 
 async fn details_view(
@@ -106,28 +104,85 @@ async fn details_view(
     errors: Vec<FieldError>,
 ) -> Result<DetailsPage, WebError> {
     let service = journey::service_of(app, row).await?;
+    let form = journey::form_of(app, row).await?;
+    let kelurahan = journey::kelurahan_choices(app).await?;
     let tr = &shell.tr;
     let fields = vec![
         FieldView::text(tr, "purpose", "services.purpose", &input.purpose, &errors)
             .kind("textarea")
             .hint(tr, "services.purpose_hint"),
+        FieldView::text(
+            tr,
+            "kelurahan",
+            "services.kelurahan",
+            &input.kelurahan,
+            &errors,
+        )
+        .select(tr, kelurahan.clone()),
         FieldView::text(tr, "address", "services.address", &input.address, &errors)
             .hint(tr, "services.address_hint")
             .autocomplete("street-address"),
     ];
+    let questions = forms::pages::question_views(tr, &form, &input.answers, &errors, &kelurahan);
     Ok(DetailsPage {
         service: service_name(&service, tr.lang),
         id: row.id.clone(),
-        kelurahan: journey::kelurahan_choices(app).await?,
-        chosen: input.kelurahan.clone(),
-        kelurahan_error: errors
-            .iter()
-            .find(|e| e.field == "kelurahan")
-            .map(|e| e.message.clone()),
         shell,
         errors,
         fields,
+        questions,
     })
+}
+
+/// Every answer of an application as (question, answer) in the reader's language: the base
+/// questions, then the service's own form at the version the application was filed under.
+pub(super) async fn answer_rows(
+    app: &AppState,
+    tr: &Tr,
+    row: &ApplicationRow,
+) -> Result<Vec<(String, String)>, WebError> {
+    let kelurahan = journey::kelurahan_choices(app).await?;
+    let name_of = |code: &str| {
+        kelurahan
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    };
+    let form = journey::form_of(app, row).await?;
+    let mut rows = vec![
+        (tr.t("services.purpose").to_string(), row.purpose.clone()),
+        (
+            tr.t("services.kelurahan").to_string(),
+            name_of(&row.kelurahan_code),
+        ),
+        (tr.t("services.address").to_string(), row.address.clone()),
+    ];
+    rows.extend(forms::pages::answer_rows(
+        tr,
+        &form,
+        &row.answers,
+        &kelurahan,
+    ));
+    Ok(rows)
+}
+
+/// The details form as posted: the base answers by name, the form's answers as `answers.<key>`.
+fn details_from_form(pairs: Vec<(String, String)>) -> DetailsInput {
+    let mut input = DetailsInput::default();
+    for (name, value) in pairs {
+        match name.as_str() {
+            "purpose" => input.purpose = value,
+            "kelurahan" => input.kelurahan = value,
+            "address" => input.address = value,
+            other => {
+                if let Some(key) = other.strip_prefix("answers.") {
+                    input.answers.insert(key.to_string(), value);
+                }
+            }
+        }
+    }
+    input
 }
 
 fn must_be_editable(row: &ApplicationRow) -> Result<(), WebError> {
@@ -146,13 +201,8 @@ async fn details_form(
 ) -> Result<Response, WebError> {
     let row = journey::get_own(&app, &user, &id).await?;
     must_be_editable(&row)?;
-    let input = DetailsInput {
-        purpose: row.purpose.clone(),
-        kelurahan: row.kelurahan_code.clone(),
-        address: row.address.clone(),
-    };
     page(
-        &details_view(&app, shell, &row, &input, Vec::new()).await?,
+        &details_view(&app, shell, &row, &DetailsInput::of(&row), Vec::new()).await?,
         StatusCode::OK,
     )
 }
@@ -162,11 +212,12 @@ async fn save_details(
     shell: Shell,
     user: CurrentUser,
     Path(id): Path<String>,
-    CsrfForm(input): CsrfForm<DetailsInput>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let input = details_from_form(pairs);
     match journey::save_details(&app, &user, &id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/applications/{id}/documents")).into_response()),
-        Err(ServiceError::Invalid(problems)) => {
+        Err(ServiceError::InvalidFields(problems)) => {
             let row = journey::get_own(&app, &user, &id).await?;
             let errors = field_errors(&shell.tr, &problems);
             page(
@@ -355,30 +406,12 @@ async fn check_view(
 ) -> Result<CheckPage, WebError> {
     let service = journey::service_of(app, row).await?;
     let tr = &shell.tr;
-    let kelurahan = journey::kelurahan_choices(app)
+    let details = format!("/applications/{}/details", row.id);
+    let answers = answer_rows(app, tr, row)
         .await?
         .into_iter()
-        .find(|(code, _)| *code == row.kelurahan_code)
-        .map(|(_, name)| name)
-        .unwrap_or_default();
-    let details = format!("/applications/{}/details", row.id);
-    let answers = vec![
-        (
-            tr.t("services.purpose").to_string(),
-            row.purpose.clone(),
-            details.clone(),
-        ),
-        (
-            tr.t("services.kelurahan").to_string(),
-            kelurahan,
-            details.clone(),
-        ),
-        (
-            tr.t("services.address").to_string(),
-            row.address.clone(),
-            details,
-        ),
-    ];
+        .map(|(question, answer)| (question, answer, details.clone()))
+        .collect();
     let uploaded = journey::documents(app, row).await?;
     let documents = service
         .requirements
@@ -435,7 +468,7 @@ async fn submit(
 ) -> Result<Response, WebError> {
     match journey::submit(&app, &user, &id).await {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}?submitted=1")).into_response()),
-        Err(ServiceError::Invalid(problems)) => {
+        Err(ServiceError::InvalidFields(problems)) => {
             let row = journey::get_own(&app, &user, &id).await?;
             let errors = field_errors(&shell.tr, &problems);
             page(

@@ -22,10 +22,14 @@ pub struct ApplicationRow {
     pub created_ms: i64,
     pub claimed_by: Option<String>,
     pub paused_ms: Option<i64>,
+    /// The version of the service's form the application was started under (0: base questions).
+    pub form_version: i64,
+    /// Answers to that form's questions, by field key.
+    pub answers: std::collections::BTreeMap<String, String>,
 }
 
 const COLUMNS: &str = "id, tracking_number, service_id, agency_id, applicant_id, status, purpose, kelurahan_code, address, \
-     submitted_ms, due_day, version, created_ms, claimed_by, paused_ms";
+     submitted_ms, due_day, version, created_ms, claimed_by, paused_ms, form_version, answers";
 
 fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
     let status: String = row.try_get("status")?;
@@ -46,6 +50,9 @@ fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
         created_ms: row.try_get("created_ms")?,
         claimed_by: row.try_get("claimed_by")?,
         paused_ms: row.try_get("paused_ms")?,
+        form_version: row.try_get("form_version")?,
+        answers: serde_json::from_str(&row.try_get::<String, _>("answers")?)
+            .map_err(|e| sqlx::Error::Decode(e.into()))?,
     })
 }
 
@@ -55,11 +62,12 @@ pub async fn insert_draft(
     service_version: i64,
     agency_id: &str,
     applicant_id: &str,
+    form_version: i64,
 ) -> Result<String, sqlx::Error> {
     let id = ids::new_id();
     sqlx::query(
-        "INSERT INTO applications (id, service_id, service_version, agency_id, applicant_id, status, created_ms, updated_ms) \
-         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6)",
+        "INSERT INTO applications (id, service_id, service_version, agency_id, applicant_id, status, created_ms, updated_ms, form_version) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6, $7)",
     )
     .bind(&id)
     .bind(service_id)
@@ -67,6 +75,7 @@ pub async fn insert_draft(
     .bind(agency_id)
     .bind(applicant_id)
     .bind(clock::now_ms())
+    .bind(form_version)
     .execute(conn)
     .await?;
     Ok(id)
@@ -130,23 +139,27 @@ pub async fn list_for_applicant(
     rows.iter().map(application_row).collect()
 }
 
-/// Saves the answers of a draft still at `version`; false when it changed or left the draft state.
+/// Saves the answers of an application the citizen may still edit (a draft, or one returned for
+/// revision); false when it has left those states meanwhile.
 pub async fn update_details(
     conn: &mut AnyConnection,
     id: &str,
     purpose: &str,
     kelurahan: &str,
     address: &str,
+    answers: &std::collections::BTreeMap<String, String>,
 ) -> Result<bool, sqlx::Error> {
+    let answers = serde_json::to_string(answers).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let done = sqlx::query(
-        "UPDATE applications SET purpose = $2, kelurahan_code = $3, address = $4, version = version + 1, updated_ms = $5 \
-         WHERE id = $1 AND status = 'draft'",
+        "UPDATE applications SET purpose = $2, kelurahan_code = $3, address = $4, answers = $6, version = version + 1, updated_ms = $5 \
+         WHERE id = $1 AND status IN ('draft', 'returned_for_revision')",
     )
     .bind(id)
     .bind(purpose)
     .bind(kelurahan)
     .bind(address)
     .bind(clock::now_ms())
+    .bind(answers)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

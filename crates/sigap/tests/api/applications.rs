@@ -24,6 +24,9 @@ async fn fill_details(web: &Browser, id: &str) {
                 ("purpose", "Keringanan biaya sekolah anak"),
                 ("kelurahan", "kel-namosain"),
                 ("address", "Jl. Hati Mulia No. 5, RT 003/RW 001"),
+                ("answers.household_members", "5"),
+                ("answers.monthly_income", "1.250.000"),
+                ("answers.used_for", "pendidikan"),
             ],
         )
         .await;
@@ -79,16 +82,24 @@ async fn a_citizen_applies_from_start_to_a_tracking_number() {
                     ("purpose", ""),
                     ("kelurahan", "kel-luar-alak"),
                     ("address", "Jl. Timor Raya"),
+                    ("answers.household_members", "0"),
+                    ("answers.monthly_income", "1,5 juta"),
                 ],
             )
             .await;
         assert_eq!(response.status(), 422);
         let body = response.text().await.expect("text");
+        // The base questions and the service's own form (data, version 1) are checked together.
         assert!(
             body.contains("Isi keperluan permohonan")
                 && body.contains("Pilih kelurahan tempat tinggal")
+                && body.contains("Angka lebih kecil dari batas pada petunjuk")
+                && body.contains("Tulis angka bulat, misalnya 12 atau 1.500.000")
+                && body.contains("href=\"#answers.used_for\"")
+                && body.contains("Angka bulat dari 1 sampai 30."),
+            "{body}"
         );
-        assert!(body.contains("value=\"Jl. Timor Raya\""));
+        assert!(body.contains("value=\"Jl. Timor Raya\"") && body.contains("value=\"1,5 juta\""));
         fill_details(&web, &id).await;
 
         // Submitting too early names what is missing.
@@ -126,6 +137,9 @@ async fn a_citizen_applies_from_start_to_a_tracking_number() {
             check.contains("Keringanan biaya sekolah anak")
                 && check.contains("Kelurahan Namosain")
                 && check.contains("pengantar.png")
+                && check.contains("1.250.000")
+                && check.contains("Beasiswa / keringanan biaya sekolah"),
+            "{check}"
         );
 
         let response = web.post(&format!("/applications/{id}/submit"), &[]).await;

@@ -11,6 +11,7 @@ mod audit;
 mod browser;
 mod catalogue;
 mod config;
+mod forms;
 mod office;
 mod outbox;
 mod platform_web;
