@@ -11,6 +11,7 @@ pub mod demo;
 mod error;
 pub mod forms;
 pub mod holidays;
+pub mod locker;
 pub mod model;
 mod pages;
 pub mod skm;
@@ -24,6 +25,7 @@ use platform::{
 };
 
 pub use api::ApiDoc;
+pub use applications::ApiDoc as ApplicationsApiDoc;
 pub use error::ServiceError;
 
 /// Texts of this capability.
@@ -66,6 +68,11 @@ pub const NAV: &[NavItem] = &[
         visible: citizen,
     },
     NavItem {
+        label_key: "nav.locker",
+        path: "/documents",
+        visible: citizen,
+    },
+    NavItem {
         label_key: "nav.track",
         path: "/track",
         visible: visible::always,
@@ -91,6 +98,7 @@ pub const NAV: &[NavItem] = &[
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     pages::routes()
         .merge(forms::pages::routes())
+        .merge(locker::pages::routes(max_upload_bytes))
         .merge(api::routes())
         .merge(applications::routes(max_upload_bytes))
 }

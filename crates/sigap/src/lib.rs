@@ -87,6 +87,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = RootDoc::openapi();
     doc.merge(accounts::ApiDoc::openapi());
     doc.merge(services::ApiDoc::openapi());
+    doc.merge(services::ApplicationsApiDoc::openapi());
     doc
 }
 

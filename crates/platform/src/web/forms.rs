@@ -168,10 +168,18 @@ pub enum UploadProblem {
     TooLarge,
 }
 
-/// A multipart form with a `csrf_token` field (before the file) and a `file` field.
-/// A missing or wrong token is refused like any form; a missing or oversized file is handed to
-/// the handler, which shows the problem on its own page.
-pub struct CsrfUpload(pub Result<UploadedFile, UploadProblem>);
+/// A multipart form with a `csrf_token` field (before the file) and a `file` field, plus the
+/// text fields sent before the file (kept even when the file is missing, so a re-shown form
+/// keeps what was typed). A missing or wrong token is refused like any form; a missing or
+/// oversized file is handed to the handler, which shows the problem on its own page.
+pub struct CsrfUpload(
+    pub Result<UploadedFile, UploadProblem>,
+    pub Vec<(String, String)>,
+);
+
+/// Text fields beside a file: few and short.
+const MAX_TEXT_FIELDS: usize = 20;
+const MAX_TEXT_CHARS: usize = 2000;
 
 impl FromRequest<AppState> for CsrfUpload {
     type Rejection = Response;
@@ -190,7 +198,7 @@ impl FromRequest<AppState> for CsrfUpload {
         )]
         let too_large = |e: axum::extract::multipart::MultipartError| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                Ok(CsrfUpload(Err(UploadProblem::TooLarge)))
+                Ok(CsrfUpload(Err(UploadProblem::TooLarge), Vec::new()))
             } else {
                 Err(WebError::BadRequest("error.bad_form").into_response())
             }
@@ -199,6 +207,7 @@ impl FromRequest<AppState> for CsrfUpload {
             .await
             .map_err(|rejection| rejection.into_response())?;
         let mut token = String::new();
+        let mut fields: Vec<(String, String)> = Vec::new();
         loop {
             let field = match multipart.next_field().await {
                 Ok(Some(field)) => field,
@@ -226,12 +235,20 @@ impl FromRequest<AppState> for CsrfUpload {
                         Err(e) => return too_large(e),
                     };
                     if file_name.is_empty() && bytes.is_empty() {
-                        return Ok(CsrfUpload(Err(UploadProblem::Missing)));
+                        return Ok(CsrfUpload(Err(UploadProblem::Missing), fields));
                     }
-                    return Ok(CsrfUpload(Ok(UploadedFile {
-                        file_name,
-                        bytes: bytes.to_vec(),
-                    })));
+                    return Ok(CsrfUpload(
+                        Ok(UploadedFile {
+                            file_name,
+                            bytes: bytes.to_vec(),
+                        }),
+                        fields,
+                    ));
+                }
+                Some(name) if fields.len() < MAX_TEXT_FIELDS => {
+                    let name = name.to_string();
+                    let value = field.text().await.unwrap_or_default();
+                    fields.push((name, value.chars().take(MAX_TEXT_CHARS).collect()));
                 }
                 _ => {}
             }
@@ -243,6 +260,6 @@ impl FromRequest<AppState> for CsrfUpload {
             }
             .into_response());
         }
-        Ok(CsrfUpload(Err(UploadProblem::Missing)))
+        Ok(CsrfUpload(Err(UploadProblem::Missing), fields))
     }
 }

@@ -5,7 +5,7 @@
 use platform::{
     AppState, audit,
     auth::CurrentUser,
-    blobs::{self, BlobStore},
+    blobs::{self, BlobStore, FileKind},
     clock, db,
     outbox::{self, Channel},
     throttle,
@@ -23,8 +23,8 @@ use crate::{
     calendar, catalogue,
     error::ServiceError,
     forms::{self, FormDefinition},
-    holidays,
-    model::{DocumentType, Requirement},
+    holidays, locker,
+    model::Requirement,
     store as catalogue_store,
 };
 
@@ -205,14 +205,21 @@ pub async fn requirements(
     Ok(catalogue_store::list_requirements(&app.db, &row.service_id).await?)
 }
 
-/// Attaches `bytes` as the document for requirement `position` (replacing an earlier one).
+/// Where a document attached to an application comes from.
+pub enum DocumentSource<'a> {
+    /// A file uploaded now; it is also kept in the applicant's locker.
+    Upload { file_name: &'a str, bytes: &'a [u8] },
+    /// A file already in the applicant's locker, by its id.
+    Locker { id: &'a str },
+}
+
+/// Attaches a document for requirement `position` (replacing an earlier one).
 pub async fn attach(
     app: &AppState,
     who: &CurrentUser,
     id: &str,
     position: usize,
-    file_name: &str,
-    bytes: &[u8],
+    source: DocumentSource<'_>,
 ) -> Result<(), ServiceError> {
     let row = get_own(app, who, id).await?;
     if !is_editable(row.status) {
@@ -222,48 +229,67 @@ pub async fn attach(
     }
     let requirements = requirements(app, &row).await?;
     let requirement = requirements.get(position).ok_or(ServiceError::NotFound)?;
-    let kind = blobs::sniff(bytes).map_err(|p| ServiceError::Invalid(vec![("file", p.key())]))?;
-    let accepted = requirement.accepted_types.iter().any(|t| {
-        matches!(
-            (t, kind),
-            (DocumentType::Pdf, blobs::FileKind::Pdf)
-                | (DocumentType::Jpeg, blobs::FileKind::Jpeg)
-                | (DocumentType::Png, blobs::FileKind::Png)
-        )
-    });
-    if !accepted {
-        return Err(ServiceError::Invalid(vec![(
-            "file",
-            "services.file_type_not_accepted",
-        )]));
-    }
-    // The file is on disk before the row that points to it exists.
-    let blob = BlobStore::new(&app.settings.data_dir)
-        .put(bytes)
-        .await
-        .map_err(|e| ServiceError::Internal(e.into()))?;
-    let safe_name: String = file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(120)
-        .collect();
+    let accepts = |kind: FileKind| {
+        requirement
+            .accepted_types
+            .iter()
+            .any(|t| t.as_str() == kind.as_str())
+    };
+    let refused = || ServiceError::Invalid(vec![("file", "services.file_type_not_accepted")]);
+    let (blob_sha256, kind, file_name, size_bytes, uploaded) = match source {
+        DocumentSource::Upload { file_name, bytes } => {
+            let kind =
+                blobs::sniff(bytes).map_err(|p| ServiceError::Invalid(vec![("file", p.key())]))?;
+            if !accepts(kind) {
+                return Err(refused());
+            }
+            // The file is on disk before the row that points to it exists.
+            let blob = BlobStore::new(&app.settings.data_dir)
+                .put(bytes)
+                .await
+                .map_err(|e| ServiceError::Internal(e.into()))?;
+            let name = locker::safe_file_name(file_name, kind);
+            (blob.sha256, kind, name, blob.size, true)
+        }
+        DocumentSource::Locker { id: locker_id } => {
+            let kept = locker::get_own(app, who, locker_id).await?;
+            let kind = FileKind::parse(&kept.file_kind).ok_or_else(refused)?;
+            if !accepts(kind) {
+                return Err(refused());
+            }
+            (
+                kept.blob_sha256,
+                kind,
+                kept.file_name,
+                kept.size_bytes,
+                false,
+            )
+        }
+    };
     let document = DocumentRow {
         position: i64::try_from(position).unwrap_or(0),
         requirement_name: requirement.name_id.clone(),
-        blob_sha256: blob.sha256,
+        blob_sha256,
         file_kind: kind.as_str().to_string(),
-        file_name: if safe_name.is_empty() {
-            format!("dokumen.{}", kind.as_str())
-        } else {
-            safe_name
-        },
-        size_bytes: blob.size,
+        file_name,
+        size_bytes,
     };
     let mut tx = app.db.begin().await?;
     store::upsert_document(&mut tx, id, document.position, &document).await?;
+    if uploaded {
+        locker::remember(
+            &mut tx,
+            &who.id,
+            &requirement.name_id,
+            &locker::NewDocument {
+                blob_sha256: &document.blob_sha256,
+                file_kind: &document.file_kind,
+                file_name: &document.file_name,
+                size_bytes: document.size_bytes,
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Applications for a service: the citizen's journey (draft, answers, documents, submission),
 //! public tracking, tracking numbers and the status life cycle.
 
+mod api;
 pub mod issuance;
 pub mod journey;
 mod office;
@@ -14,12 +15,15 @@ mod store;
 pub mod survey;
 pub mod tracking;
 
+pub use api::ApiDoc;
 use axum::Router;
 use platform::AppState;
 
 /// The citizen's and the office's routes; uploads up to `max_upload_bytes`.
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
-    pages::routes(max_upload_bytes).merge(office::routes())
+    pages::routes(max_upload_bytes)
+        .merge(office::routes())
+        .merge(api::routes(max_upload_bytes))
 }
 
 /// Records that `who` tried to open an application that is not theirs to see; the caller then

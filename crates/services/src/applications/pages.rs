@@ -47,6 +47,10 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
                 .post(upload)
                 .layer(DefaultBodyLimit::max(max_upload_bytes + 64 * 1024)),
         )
+        .route(
+            "/applications/{id}/documents/{position}/from-locker",
+            post(attach_from_locker),
+        )
         .route("/applications/{id}/check", get(check_page))
         .route("/applications/{id}/submit", post(submit))
         .route("/applications/{id}/document", get(issued_pdf))
@@ -237,6 +241,8 @@ struct RequirementView {
     types: String,
     uploaded: Option<(String, String)>,
     error: Option<String>,
+    /// Files in the applicant's locker this requirement accepts: (id, "label — file name").
+    locker: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -258,6 +264,7 @@ async fn documents_view(
 ) -> Result<DocumentsPage, WebError> {
     let service = journey::service_of(app, row).await?;
     let documents = journey::documents(app, row).await?;
+    let kept = crate::locker::list_for_owner(app, &row.applicant_id).await?;
     let tr = &shell.tr;
     let requirements: Vec<RequirementView> = service
         .requirements
@@ -289,6 +296,11 @@ async fn documents_view(
                 .as_ref()
                 .filter(|(p, _)| *p == position)
                 .map(|(_, m)| m.clone()),
+            locker: kept
+                .iter()
+                .filter(|d| r.accepted_types.iter().any(|t| t.as_str() == d.file_kind))
+                .map(|d| (d.id.clone(), format!("{} — {}", d.label, d.file_name)))
+                .collect(),
         })
         .collect();
     let errors = failed
@@ -329,12 +341,18 @@ async fn upload(
     shell: Shell,
     user: CurrentUser,
     Path((id, position)): Path<(String, usize)>,
-    CsrfUpload(file): CsrfUpload,
+    CsrfUpload(file, _): CsrfUpload,
 ) -> Result<Response, WebError> {
     let row = journey::get_own(&app, &user, &id).await?;
     must_be_editable(&row)?;
     let outcome = match file {
-        Ok(file) => journey::attach(&app, &user, &id, position, &file.file_name, &file.bytes).await,
+        Ok(file) => {
+            let source = journey::DocumentSource::Upload {
+                file_name: &file.file_name,
+                bytes: &file.bytes,
+            };
+            journey::attach(&app, &user, &id, position, source).await
+        }
         Err(UploadProblem::Missing) => Err(ServiceError::Invalid(vec![(
             "file",
             "services.file_missing",
@@ -361,6 +379,41 @@ async fn upload(
             page(
                 &documents_view(&app, shell, &row, Some((position, message))).await?,
                 status,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FromLocker {
+    locker_id: String,
+}
+
+async fn attach_from_locker(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path((id, position)): Path<(String, usize)>,
+    CsrfForm(form): CsrfForm<FromLocker>,
+) -> Result<Response, WebError> {
+    let row = journey::get_own(&app, &user, &id).await?;
+    must_be_editable(&row)?;
+    let source = journey::DocumentSource::Locker {
+        id: &form.locker_id,
+    };
+    match journey::attach(&app, &user, &id, position, source).await {
+        Ok(()) => Ok(Redirect::to(&format!("/applications/{id}/documents")).into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let key = problems
+                .first()
+                .map(|(_, k)| *k)
+                .unwrap_or("error.bad_request");
+            let message = shell.tr.t(key).to_string();
+            page(
+                &documents_view(&app, shell, &row, Some((position, message))).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
         Err(other) => Err(other.into()),

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod api;
 mod applications;
+mod applications_api;
 mod audit;
 mod browser;
 mod catalogue;

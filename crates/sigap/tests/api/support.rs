@@ -356,18 +356,31 @@ impl Browser {
 
     /// Uploads `bytes` as the `file` field of a multipart form, CSRF token first.
     pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+        self.upload_with(path, &[], file_name, bytes).await
+    }
+
+    /// Uploads a multipart form: CSRF token, the text `fields`, then `bytes` as the `file`.
+    pub async fn upload_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
         if self.cookie("sigap_csrf").is_none() {
             self.get("/").await;
         }
         let token = self
             .cookie("sigap_csrf")
             .expect("the site sets a CSRF cookie");
-        let form = reqwest::multipart::Form::new()
-            .text("csrf_token", token)
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
-            );
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        let form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+        );
         self.client
             .post(self.url(path))
             .multipart(form)
