@@ -17,6 +17,8 @@ pub enum ServiceError {
     ChangedMeanwhile,
     #[error("the application can no longer be changed (status {status})")]
     NotEditable { status: &'static str },
+    #[error("the deadline to send the revision back was {day}")]
+    RevisionDeadlinePassed { day: String },
     #[error("too many failed attempts")]
     Throttled { until_ms: i64 },
     #[error(transparent)]
@@ -39,6 +41,9 @@ impl From<ServiceError> for WebError {
             ServiceError::NotYourAgency => WebError::Forbidden,
             ServiceError::ChangedMeanwhile => WebError::Conflict("services.changed_meanwhile"),
             ServiceError::NotEditable { .. } => WebError::Conflict("services.not_editable"),
+            ServiceError::RevisionDeadlinePassed { .. } => {
+                WebError::Conflict("services.revision_deadline_passed")
+            }
             ServiceError::Throttled { until_ms } => WebError::TooManyRequests {
                 key: "services.tracking_throttled",
                 retry_at_ms: until_ms,

@@ -27,7 +27,7 @@ use super::{
     processing::{self, InboxLine, Urgency},
     recommendations::{self, AnswerInput, Recommendation, RouteInput},
     status::Status,
-    store::ApplicationRow,
+    store::{ApplicationRow, RevisionNote},
 };
 use crate::{error::ServiceError, locker};
 
@@ -36,7 +36,7 @@ use crate::{error::ServiceError, locker};
     paths(list_mine, start, get_mine, save_details, upload_document, attach_from_locker, get_document, submit,
           respond_survey, issued_document, track, list_locker, add_to_locker, open_locker, remove_from_locker,
           office_inbox, office_application, office_act, office_route, office_recommend, office_revoke, office_document),
-    components(schemas(ApplicationSummary, ApplicationDetail, DocumentInfo, TimelineEntry, StartApplication, Started,
+    components(schemas(ApplicationSummary, ApplicationDetail, RevisionRequest, RevisionNote, DocumentInfo, TimelineEntry, StartApplication, Started,
                        DetailsInput, FromLocker, Submitted, SurveyInput, TrackInput, PublicStatus, Status,
                        locker::LockerDocument, InboxLine, Urgency, OfficeApplication, ActionInput, ActionDone,
                        RouteInput, AnswerInput, Recommendation, RevokeInput)),
@@ -53,9 +53,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/applications/{id}/details", put(save_details))
         .route(
             "/api/v1/applications/{id}/documents/{position}",
-            put(upload_document)
-                .get(get_document)
-                .layer(upload_limit),
+            put(upload_document).get(get_document).layer(upload_limit),
         )
         .route(
             "/api/v1/applications/{id}/documents/{position}/from-locker",
@@ -139,6 +137,16 @@ pub struct ApplicationDetail {
     pub answers: BTreeMap<String, String>,
     pub documents: Vec<DocumentInfo>,
     pub timeline: Vec<TimelineEntry>,
+    /// While returned for revision: what to fix and by when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<RevisionRequest>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionRequest {
+    /// Last day (YYYY-MM-DD, WITA) to send it back; after it the application lapses.
+    pub revise_by_day: Option<String>,
+    pub notes: Vec<RevisionNote>,
 }
 
 async fn summary(app: &AppState, row: &ApplicationRow) -> Result<ApplicationSummary, WebError> {
@@ -181,7 +189,16 @@ async fn detail(app: &AppState, row: &ApplicationRow) -> Result<ApplicationDetai
             note,
         })
         .collect();
+    let revision = if row.status == Status::ReturnedForRevision {
+        Some(RevisionRequest {
+            revise_by_day: row.revise_by_day.clone(),
+            notes: journey::revision_notes(app, row).await?,
+        })
+    } else {
+        None
+    };
     Ok(ApplicationDetail {
+        revision,
         summary: summary(app, row).await?,
         purpose: row.purpose.clone(),
         kelurahan: row.kelurahan_code.clone(),
@@ -537,6 +554,10 @@ pub struct ActionInput {
     /// Required (at least 5 characters) to return or reject.
     #[serde(default)]
     reason: String,
+    /// When returning for revision: what to fix per item (`purpose`, `kelurahan`, `address`,
+    /// `answers.<key>`, `document.<position>`) → note.
+    #[serde(default)]
+    items: BTreeMap<String, String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -557,7 +578,8 @@ async fn office_act(
 ) -> Result<Json<ActionDone>, WebError> {
     let action = processing::parse_action(&input.action)
         .ok_or_else(|| WebError::Invalid(vec![("action".into(), "services.action_unknown")]))?;
-    let status = processing::act(&app, &user, &id, action, &input.reason).await?;
+    let items: Vec<(String, String)> = input.items.into_iter().collect();
+    let status = processing::act(&app, &user, &id, action, &input.reason, &items).await?;
     Ok(Json(ActionDone { status }))
 }
 

@@ -429,12 +429,19 @@ async fn resubmit(
     who: &CurrentUser,
     row: ApplicationRow,
 ) -> Result<TrackingNumber, ServiceError> {
+    let now = clock::now_ms();
+    if let Some(day) = row.revise_by_day.as_deref().and_then(calendar::parse_date)
+        && calendar::wita_date(now) > day
+    {
+        return Err(ServiceError::RevisionDeadlinePassed {
+            day: day.to_string(),
+        });
+    }
     let form = form_of(app, &row).await?;
     let (_, problems) = check_details(app, &form, &DetailsInput::of(&row)).await?;
     if !problems.is_empty() {
         return Err(ServiceError::InvalidFields(problems));
     }
-    let now = clock::now_ms();
     let calendar = holidays::load_calendar(app).await?;
     let paused = row
         .paused_ms
@@ -471,6 +478,7 @@ async fn resubmit(
         });
     }
     store::insert_event(&mut tx, &row.id, Some(&who.id), Status::Submitted, "").await?;
+    store::set_revise_by(&mut tx, &row.id, None).await?;
     audit::record(
         &mut tx,
         audit::Entry {
@@ -483,6 +491,14 @@ async fn resubmit(
     .await?;
     tx.commit().await?;
     Ok(number)
+}
+
+/// What the office asked to fix at the latest return for revision.
+pub async fn revision_notes(
+    app: &AppState,
+    row: &ApplicationRow,
+) -> Result<Vec<store::RevisionNote>, ServiceError> {
+    Ok(store::latest_revision_notes(&app.db, &row.id).await?)
 }
 
 /// The service an application is for, as the catalogue shows it.

@@ -118,6 +118,8 @@ struct ApplicationPage {
     can_revoke: bool,
     /// (agency, question, due, verdict label, answer)
     recommendations: Vec<(String, String, String, String, String)>,
+    /// (item, label, typed note) for per-item notes when returning for revision is possible.
+    revision_items: Vec<(String, String, String)>,
     /// Agencies the verifier may route to (code, name); empty when routing is not possible now.
     route_targets: Vec<(String, String)>,
     can_answer: bool,
@@ -130,6 +132,7 @@ async fn application_view(
     row: &ApplicationRow,
     errors: Vec<FieldError>,
     reason: &str,
+    kept_items: &[(String, String)],
 ) -> Result<ApplicationPage, WebError> {
     let tr = &shell.tr;
     let service = journey::service_of(app, row).await?;
@@ -219,7 +222,26 @@ async fn application_view(
     } else {
         Vec::new()
     };
+    let revision_items = if processing::available_actions(user, row)
+        .contains(&super::status::Action::ReturnForRevision)
+    {
+        super::pages::item_labels(app, tr, row)
+            .await?
+            .into_iter()
+            .map(|(item, label)| {
+                let typed = kept_items
+                    .iter()
+                    .find(|(i, _)| *i == item)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                (item, label, typed)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ApplicationPage {
+        revision_items,
         recommendations,
         route_targets,
         can_answer,
@@ -258,7 +280,7 @@ async fn application(
 ) -> Result<Response, WebError> {
     let row = processing::get_for_office(&app, &user, &id).await?;
     page(
-        &application_view(&app, shell, &user, &row, Vec::new(), "").await?,
+        &application_view(&app, shell, &user, &row, Vec::new(), "", &[]).await?,
         StatusCode::OK,
     )
 }
@@ -275,11 +297,27 @@ async fn act(
     shell: Shell,
     user: CurrentUser,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<ActionForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let form = ActionForm {
+        action: value("action"),
+        reason: value("reason"),
+    };
+    // Per-item notes arrive as `item.<item>` (e.g. `item.document.1`).
+    let items: Vec<(String, String)> = pairs
+        .iter()
+        .filter_map(|(n, v)| n.strip_prefix("item.").map(|i| (i.to_string(), v.clone())))
+        .collect();
     let action =
         processing::parse_action(&form.action).ok_or(WebError::BadRequest("error.bad_form"))?;
-    let outcome = processing::act(&app, &user, &id, action, &form.reason)
+    let outcome = processing::act(&app, &user, &id, action, &form.reason, &items)
         .await
         .map(|_| ());
     after_action(
@@ -289,7 +327,10 @@ async fn act(
         &id,
         outcome,
         &format!("/office/applications/{id}"),
-        &form.reason,
+        Typed {
+            text: &form.reason,
+            items: &items,
+        },
     )
     .await
 }
@@ -335,7 +376,7 @@ async fn revoke(
         &id,
         outcome,
         &format!("/office/applications/{id}"),
-        &form.reason,
+        Typed::text(&form.reason),
     )
     .await
 }
@@ -357,7 +398,7 @@ async fn route(
         &id,
         outcome,
         &format!("/office/applications/{id}"),
-        &input.question,
+        Typed::text(&input.question),
     )
     .await
 }
@@ -372,11 +413,32 @@ async fn recommend(
     let outcome = super::recommendations::answer(&app, &user, &id, &input)
         .await
         .map(|_| ());
-    after_action(&app, shell, &user, &id, outcome, "/office", &input.answer).await
+    after_action(
+        &app,
+        shell,
+        &user,
+        &id,
+        outcome,
+        "/office",
+        Typed::text(&input.answer),
+    )
+    .await
 }
 
 /// Where an office form lands: `success` on success; on field problems, the application page
 /// again with the problems and the typed text kept.
+/// What the person typed into the form that failed, to show again.
+struct Typed<'a> {
+    text: &'a str,
+    items: &'a [(String, String)],
+}
+
+impl<'a> Typed<'a> {
+    fn text(text: &'a str) -> Self {
+        Typed { text, items: &[] }
+    }
+}
+
 async fn after_action(
     app: &AppState,
     shell: Shell,
@@ -384,18 +446,21 @@ async fn after_action(
     id: &str,
     outcome: Result<(), ServiceError>,
     success: &str,
-    kept: &str,
+    kept: Typed<'_>,
 ) -> Result<Response, WebError> {
-    match outcome {
-        Ok(()) => Ok(Redirect::to(success).into_response()),
-        Err(ServiceError::Invalid(problems)) => {
-            let row = processing::get_for_office(app, user, id).await?;
-            let errors = field_errors(&shell.tr, &problems);
-            page(
-                &application_view(app, shell, user, &row, errors, kept).await?,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-        Err(other) => Err(other.into()),
-    }
+    let problems: Vec<(String, &'static str)> = match outcome {
+        Ok(()) => return Ok(Redirect::to(success).into_response()),
+        Err(ServiceError::Invalid(problems)) => problems
+            .into_iter()
+            .map(|(field, key)| (field.to_string(), key))
+            .collect(),
+        Err(ServiceError::InvalidFields(problems)) => problems,
+        Err(other) => return Err(other.into()),
+    };
+    let row = processing::get_for_office(app, user, id).await?;
+    let errors = field_errors(&shell.tr, &problems);
+    page(
+        &application_view(app, shell, user, &row, errors, kept.text, kept.items).await?,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }

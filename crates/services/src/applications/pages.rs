@@ -98,6 +98,7 @@ struct DetailsPage {
     errors: Vec<FieldError>,
     fields: Vec<FieldView>,
     questions: Vec<FieldView>,
+    revision: Option<RevisionView>,
 }
 
 async fn details_view(
@@ -128,7 +129,9 @@ async fn details_view(
             .autocomplete("street-address"),
     ];
     let questions = forms::pages::question_views(tr, &form, &input.answers, &errors, &kelurahan);
+    let revision = revision_view(app, tr, row).await?;
     Ok(DetailsPage {
+        revision,
         service: service_name(&service, tr.lang),
         id: row.id.clone(),
         shell,
@@ -169,6 +172,84 @@ pub(super) async fn answer_rows(
         &kelurahan,
     ));
     Ok(rows)
+}
+
+/// What the office asked to fix, for the citizen: the deadline and each item's note with the
+/// item named as the citizen sees it. `None` unless the application is returned for revision.
+pub(crate) struct RevisionView {
+    pub by: String,
+    pub reason: String,
+    pub notes: Vec<(String, String)>,
+}
+
+/// The name a citizen knows an item by: the question, or the requirement of a document.
+pub(super) async fn item_labels(
+    app: &AppState,
+    tr: &Tr,
+    row: &ApplicationRow,
+) -> Result<Vec<(String, String)>, WebError> {
+    let english = tr.lang == Lang::En;
+    let mut labels = vec![
+        ("purpose".to_string(), tr.t("services.purpose").to_string()),
+        (
+            "kelurahan".to_string(),
+            tr.t("services.kelurahan").to_string(),
+        ),
+        ("address".to_string(), tr.t("services.address").to_string()),
+    ];
+    let form = journey::form_of(app, row).await?;
+    labels.extend(
+        form.fields
+            .iter()
+            .map(|f| (f.input_name(), f.label(english).to_string())),
+    );
+    let service = journey::service_of(app, row).await?;
+    labels.extend(service.requirements.iter().enumerate().map(|(p, r)| {
+        (
+            format!("document.{p}"),
+            if english {
+                r.name_en.clone()
+            } else {
+                r.name_id.clone()
+            },
+        )
+    }));
+    Ok(labels)
+}
+
+pub(crate) async fn revision_view(
+    app: &AppState,
+    tr: &Tr,
+    row: &ApplicationRow,
+) -> Result<Option<RevisionView>, WebError> {
+    if row.status != Status::ReturnedForRevision {
+        return Ok(None);
+    }
+    let labels = item_labels(app, tr, row).await?;
+    let notes = journey::revision_notes(app, row)
+        .await?
+        .into_iter()
+        .map(|n| {
+            let label = labels
+                .iter()
+                .find(|(item, _)| *item == n.item)
+                .map(|(_, l)| l.clone())
+                .unwrap_or(n.item);
+            (label, n.note)
+        })
+        .collect();
+    let reason = journey::timeline(app, row)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|(_, status, _)| *status == Status::ReturnedForRevision)
+        .map(|(_, _, note)| note)
+        .unwrap_or_default();
+    Ok(Some(RevisionView {
+        by: row.revise_by_day.clone().unwrap_or_default(),
+        reason,
+        notes,
+    }))
 }
 
 /// The details form as posted: the base answers by name, the form's answers as `answers.<key>`.
@@ -254,6 +335,7 @@ struct DocumentsPage {
     requirements: Vec<RequirementView>,
     errors: Vec<FieldError>,
     limit_mb: String,
+    revision: Option<RevisionView>,
 }
 
 async fn documents_view(
@@ -313,6 +395,7 @@ async fn documents_view(
         })
         .unwrap_or_default();
     Ok(DocumentsPage {
+        revision: revision_view(app, &shell.tr, row).await?,
         id: row.id.clone(),
         service: service_name(&service, tr.lang),
         requirements,
@@ -598,6 +681,7 @@ struct DetailPage {
     /// (document number, verification path, revoked)
     issued: Option<(String, String, bool)>,
     survey_open: bool,
+    revision: Option<RevisionView>,
 }
 
 async fn detail(
@@ -629,6 +713,7 @@ async fn detail(
     });
     page(
         &DetailPage {
+            revision: revision_view(&app, &shell.tr, &row).await?,
             line,
             just_submitted: query.submitted == "1" && row.status == Status::Submitted,
             is_draft: journey::is_editable(row.status),

@@ -208,13 +208,35 @@ pub fn parse_action(raw: &str) -> Option<Action> {
     })
 }
 
-/// Takes `action` on application `id` as `who`. Returns the new status.
+/// Working days a citizen has to send a returned application back before it lapses.
+pub const REVISION_WORKING_DAYS: u32 = 10;
+
+/// The items a revision note may name on `row`: the base answers, the form's answers and each
+/// requirement's document.
+pub async fn revision_items(
+    app: &AppState,
+    row: &ApplicationRow,
+) -> Result<Vec<String>, ServiceError> {
+    let mut items: Vec<String> = ["purpose", "kelurahan", "address"]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let form = super::journey::form_of(app, row).await?;
+    items.extend(form.fields.iter().map(|f| f.input_name()));
+    let requirements = super::journey::requirements(app, row).await?;
+    items.extend((0..requirements.len()).map(|p| format!("document.{p}")));
+    Ok(items)
+}
+
+/// Takes `action` on application `id` as `who`. Returns the new status. Returning for revision
+/// may name what to fix per item (`items`: item → note); other actions ignore them.
 pub async fn act(
     app: &AppState,
     who: &CurrentUser,
     id: &str,
     action: Action,
     reason: &str,
+    items: &[(String, String)],
 ) -> Result<Status, ServiceError> {
     let row = get_for_office(app, who, id).await?;
     if !available_actions(who, &row).contains(&action) {
@@ -237,6 +259,30 @@ pub async fn act(
     let to = row.status.next(action).ok_or(ServiceError::NotEditable {
         status: row.status.as_str(),
     })?;
+    let mut notes = Vec::new();
+    if action == Action::ReturnForRevision {
+        let known = revision_items(app, &row).await?;
+        let mut problems = Vec::new();
+        for (item, note) in items {
+            let note = note.trim();
+            if note.is_empty() {
+                continue;
+            }
+            if !known.contains(item) {
+                problems.push((format!("item.{item}"), "services.revision_item_unknown"));
+            } else if note.chars().count() > 500 {
+                problems.push((format!("item.{item}"), "services.revision_note_too_long"));
+            } else {
+                notes.push(super::store::RevisionNote {
+                    item: item.clone(),
+                    note: note.to_string(),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ServiceError::InvalidFields(problems));
+        }
+    }
     let now = clock::now_ms();
     let (claimed_by, paused_ms) = match action {
         Action::Claim => (Some(who.id.as_str()), None),
@@ -244,7 +290,18 @@ pub async fn act(
         Action::Verify | Action::Approve | Action::Reject => (None, None),
         _ => (row.claimed_by.as_deref(), row.paused_ms),
     };
-    // The signing key is read (or created) before the transaction takes the write connection.
+    // Read before the transaction takes the write connection: the revision deadline's calendar
+    // and the signing key.
+    let revise_by = if action == Action::ReturnForRevision {
+        let calendar = holidays::load_calendar(app).await?;
+        Some(
+            calendar
+                .add_working_days(calendar::wita_date(now), REVISION_WORKING_DAYS)
+                .to_string(),
+        )
+    } else {
+        None
+    };
     let key = if to == Status::Approved {
         Some(super::issuance::signing_key(app).await?)
     } else {
@@ -259,6 +316,10 @@ pub async fn act(
         return Err(ServiceError::NotEditable { status: "changed" });
     }
     store::insert_event(&mut tx, id, Some(&who.id), to, reason).await?;
+    if let Some(by) = &revise_by {
+        store::set_revise_by(&mut tx, id, Some(by)).await?;
+        store::insert_revision_notes(&mut tx, id, now, &notes).await?;
+    }
     // Approval issues the signed document at once, in the same transaction.
     let to = if let Some(key) = &key {
         let document = super::issuance::issue(app, &mut tx, key, &row, &who.id).await?;
@@ -302,6 +363,51 @@ pub async fn act(
     tx.commit().await?;
     app.outbox_signal.notify_one();
     Ok(to)
+}
+
+/// Closes applications whose revision deadline passed without a resubmission (as withdrawn,
+/// with a note), and tells each applicant. Run by the daily job; returns how many lapsed.
+pub async fn lapse_overdue_revisions(app: &AppState) -> Result<usize, ServiceError> {
+    let today = calendar::wita_date(clock::now_ms()).to_string();
+    let mut lapsed = 0;
+    for row in store::list_lapsed(&app.db, &today).await? {
+        let note = "Batas waktu perbaikan terlewati / The revision deadline passed";
+        let now = clock::now_ms();
+        let mut tx = app.db.begin().await?;
+        if !store::update_status(
+            &mut tx,
+            &row.id,
+            Status::ReturnedForRevision,
+            Status::Withdrawn,
+            None,
+            row.paused_ms,
+            None,
+            now,
+        )
+        .await?
+        {
+            // Resubmitted meanwhile.
+            continue;
+        }
+        store::insert_event(&mut tx, &row.id, None, Status::Withdrawn, note).await?;
+        audit::record(
+            &mut tx,
+            audit::Entry {
+                actor_id: None,
+                action: "application.revision_lapsed",
+                subject: &format!("application:{}", row.id),
+                detail: serde_json::json!({ "revise_by": row.revise_by_day }),
+            },
+        )
+        .await?;
+        notify_applicant(app, &mut tx, &row, Status::Withdrawn, note).await?;
+        tx.commit().await?;
+        lapsed += 1;
+    }
+    if lapsed > 0 {
+        app.outbox_signal.notify_one();
+    }
+    Ok(lapsed)
 }
 
 /// Tells the applicant of a status change, in their language, in-app and by email or SMS.

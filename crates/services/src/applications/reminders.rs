@@ -56,6 +56,7 @@ pub async fn run_if_due(app: &AppState) -> Result<usize, ServiceError> {
         Err(e) if db::is_unique_violation(&e) => return Ok(0),
         Err(e) => return Err(e.into()),
     }
+    super::processing::lapse_overdue_revisions(app).await?;
     send_reminders(app, &calendar).await
 }
 

@@ -26,10 +26,12 @@ pub struct ApplicationRow {
     pub form_version: i64,
     /// Answers to that form's questions, by field key.
     pub answers: std::collections::BTreeMap<String, String>,
+    /// While returned for revision: the last day (WITA) to send it back.
+    pub revise_by_day: Option<String>,
 }
 
 const COLUMNS: &str = "id, tracking_number, service_id, agency_id, applicant_id, status, purpose, kelurahan_code, address, \
-     submitted_ms, due_day, version, created_ms, claimed_by, paused_ms, form_version, answers";
+     submitted_ms, due_day, version, created_ms, claimed_by, paused_ms, form_version, answers, revise_by_day";
 
 fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
     let status: String = row.try_get("status")?;
@@ -53,6 +55,7 @@ fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
         form_version: row.try_get("form_version")?,
         answers: serde_json::from_str(&row.try_get::<String, _>("answers")?)
             .map_err(|e| sqlx::Error::Decode(e.into()))?,
+        revise_by_day: row.try_get("revise_by_day")?,
     })
 }
 
@@ -346,5 +349,79 @@ pub async fn list_for_office(
         query = query.bind(status.as_str());
     }
     let rows = query.fetch_all(&db.read).await?;
+    rows.iter().map(application_row).collect()
+}
+
+/// Sets (or clears) the last day to send a returned application back.
+pub async fn set_revise_by(
+    conn: &mut AnyConnection,
+    id: &str,
+    day: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE applications SET revise_by_day = $2 WHERE id = $1")
+        .bind(id)
+        .bind(day)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One thing to fix, named by item: `purpose`, `kelurahan`, `address`, `answers.<key>` or
+/// `document.<position>`.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RevisionNote {
+    pub item: String,
+    pub note: String,
+}
+
+pub async fn insert_revision_notes(
+    conn: &mut AnyConnection,
+    application_id: &str,
+    returned_ms: i64,
+    notes: &[RevisionNote],
+) -> Result<(), sqlx::Error> {
+    for note in notes {
+        sqlx::query(
+            "INSERT INTO application_revision_notes (id, application_id, returned_ms, item, note) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(ids::new_id())
+        .bind(application_id)
+        .bind(returned_ms)
+        .bind(&note.item)
+        .bind(&note.note)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The notes of the latest return for revision.
+pub async fn latest_revision_notes(
+    db: &Db,
+    application_id: &str,
+) -> Result<Vec<RevisionNote>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT item, note FROM application_revision_notes WHERE application_id = $1 AND returned_ms = \
+         (SELECT MAX(returned_ms) FROM application_revision_notes WHERE application_id = $1) ORDER BY item",
+    )
+    .bind(application_id)
+    .fetch_all(&db.read)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RevisionNote {
+                item: row.try_get("item")?,
+                note: row.try_get("note")?,
+            })
+        })
+        .collect()
+}
+
+/// Returned applications whose revision deadline is before `today` (YYYY-MM-DD).
+pub async fn list_lapsed(db: &Db, today: &str) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE status = 'returned_for_revision' AND revise_by_day < $1 LIMIT 500"
+    );
+    let rows = sqlx::query(&sql).bind(today).fetch_all(&db.read).await?;
     rows.iter().map(application_row).collect()
 }

@@ -513,3 +513,77 @@ async fn the_locker_page_keeps_and_offers_documents_and_shows_bad_files_clearly(
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_return_names_what_to_fix_and_a_resubmission_after_the_deadline_is_refused() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = signed_in(app, YULIANA).await;
+        let (id, _) = submitted_through_api(&citizen).await;
+        let office = format!("/api/v1/office/applications/{id}");
+        let verifier = signed_in(app, "verifikator.alak").await;
+        send(&verifier, Method::POST, &format!("{office}/actions"), Some(json!({"action": "claim"}))).await;
+
+        // A note on an item the application does not have is refused; nothing changes.
+        let bad = send(&verifier, Method::POST, &format!("{office}/actions"), Some(json!({
+            "action": "return_for_revision", "reason": "Ada berkas yang perlu diganti.",
+            "items": {"document.99": "Tidak ada"}
+        }))).await;
+        assert_eq!(bad.status(), 422);
+        assert_eq!(error_fields(&bad.json().await.expect("json")), vec!["item.document.99"]);
+        let returned = send(&verifier, Method::POST, &format!("{office}/actions"), Some(json!({
+            "action": "return_for_revision", "reason": "Ada berkas yang perlu diganti.",
+            "items": {"document.1": "Kartu Keluarga tidak terbaca, foto ulang.", "answers.monthly_income": "Sesuaikan dengan slip gaji.", "address": ""}
+        }))).await;
+        assert_eq!(returned.json::<Value>().await.expect("json")["status"], "returned_for_revision");
+
+        // The citizen sees each note named as they know it, and the deadline.
+        let detail: Value = send(&citizen, Method::GET, &format!("/api/v1/applications/{id}"), None).await.json().await.expect("json");
+        assert_eq!(detail["revision"]["notes"].as_array().map(Vec::len), Some(2), "{detail}");
+        assert!(detail["revision"]["revise_by_day"].as_str().is_some_and(|d| d.len() == 10));
+        let web = app.browser();
+        web.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let page = web.text(&format!("/applications/{id}")).await;
+        assert!(
+            page.contains("Yang perlu diperbaiki")
+                && page.contains("Kartu Keluarga tidak terbaca, foto ulang.")
+                && page.contains("<strong>Penghasilan keluarga per bulan (Rp)</strong>: Sesuaikan dengan slip gaji."),
+            "{page}"
+        );
+        assert!(web.text(&format!("/applications/{id}/documents")).await.contains("Kartu Keluarga tidak terbaca"));
+
+        // After the deadline the revision cannot be sent back; the daily job closes it.
+        app.sql(&format!("UPDATE applications SET revise_by_day = '2020-01-06' WHERE id = '{id}'")).await;
+        let late = send(&citizen, Method::POST, &format!("/api/v1/applications/{id}/submit"), None).await;
+        assert_eq!(late.status(), 409);
+        let message = late.json::<Value>().await.expect("json")["error"]["message"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains("Batas waktu perbaikan sudah lewat"), "{message}");
+        let lapsed = services::applications::processing::lapse_overdue_revisions(&app.state).await.expect("job runs");
+        assert_eq!(lapsed, 1);
+        let closed: Value = send(&citizen, Method::GET, &format!("/api/v1/applications/{id}"), None).await.json().await.expect("json");
+        assert_eq!(closed["status"], "withdrawn");
+        assert_eq!(services::applications::processing::lapse_overdue_revisions(&app.state).await.expect("job runs"), 0);
+
+        // Within the deadline, a fixed application goes back to the office.
+        let (second, _) = submitted_through_api(&citizen).await;
+        let office = format!("/office/applications/{second}");
+        let desk = app.browser();
+        desk.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+        assert_eq!(desk.post(&format!("{office}/actions"), &[("action", "claim")]).await.status(), 303);
+        let form = desk.text(&office).await;
+        assert!(form.contains("name=\"item.document.0\"") && form.contains("name=\"item.answers.used_for\""));
+        let refused = desk.post(&format!("{office}/actions"), &[("action", "return_for_revision"), ("reason", ""), ("item.document.0", "KTP buram")]).await;
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.expect("text").contains(">KTP buram</textarea>"), "typed notes are kept");
+        let back = desk.post(&format!("{office}/actions"), &[("action", "return_for_revision"), ("reason", "KTP perlu diganti."), ("item.document.0", "KTP buram")]).await;
+        assert_eq!(back.status(), 303);
+        let fixed = put_file(&citizen, &format!("/api/v1/applications/{second}/documents/0?file_name=ktp-baru.pdf"), pdf()).await;
+        assert_eq!(fixed.status(), 204);
+        let resent = send(&citizen, Method::POST, &format!("/api/v1/applications/{second}/submit"), None).await;
+        assert_eq!(resent.status(), 200);
+        let detail: Value = send(&citizen, Method::GET, &format!("/api/v1/applications/{second}"), None).await.json().await.expect("json");
+        assert_eq!(detail["status"], "submitted");
+        assert!(detail.get("revision").is_none());
+    })
+    .await;
+}
