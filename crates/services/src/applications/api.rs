@@ -77,7 +77,9 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/office/applications/{id}/route", post(office_route))
         .route(
             "/api/v1/office/applications/{id}/recommendation",
-            post(office_recommend),
+            // Base64 adds a third to the file's size.
+            post(office_recommend)
+                .layer(DefaultBodyLimit::max(max_upload_bytes * 4 / 3 + 64 * 1024)),
         )
         .route(
             "/api/v1/office/applications/{id}/revoke",
@@ -607,7 +609,26 @@ async fn office_recommend(
     Path(id): Path<String>,
     Json(input): Json<AnswerInput>,
 ) -> Result<StatusCode, WebError> {
-    recommendations::answer(&app, &user, &id, &input).await?;
+    use base64::Engine as _;
+    let bytes = if input.attachment_base64.is_empty() {
+        None
+    } else {
+        Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(input.attachment_base64.trim())
+                .map_err(|_| {
+                    WebError::Invalid(vec![(
+                        "attachment_base64".into(),
+                        "services.base64_invalid",
+                    )])
+                })?,
+        )
+    };
+    let attachment = bytes.as_deref().map(|bytes| recommendations::Attachment {
+        file_name: &input.attachment_name,
+        bytes,
+    });
+    recommendations::answer(&app, &user, &id, &input, attachment).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -22,7 +22,7 @@ use platform::AppState;
 /// The citizen's and the office's routes; uploads up to `max_upload_bytes`.
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     pages::routes(max_upload_bytes)
-        .merge(office::routes())
+        .merge(office::routes(max_upload_bytes))
         .merge(api::routes(max_upload_bytes))
 }
 

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::{DefaultBodyLimit, Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -17,7 +17,7 @@ use platform::{
     web::{
         Shell, WebError,
         error::FieldError,
-        forms::{CsrfForm, field_errors},
+        forms::{CsrfForm, CsrfUpload, UploadProblem, field_errors},
         i18n::Lang,
     },
 };
@@ -30,7 +30,7 @@ use super::{
 };
 use crate::error::ServiceError;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/office", get(inbox))
         .route("/office/applications/{id}", get(application))
@@ -41,7 +41,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/office/applications/{id}/revoke", post(revoke))
         .route("/office/applications/{id}/route", post(route))
-        .route("/office/applications/{id}/recommendation", post(recommend))
+        .route(
+            "/office/applications/{id}/recommendation",
+            post(recommend).layer(DefaultBodyLimit::max(max_upload_bytes + 64 * 1024)),
+        )
+        .route(
+            "/office/applications/{id}/recommendations/{recommendation}/attachment",
+            get(recommendation_attachment),
+        )
 }
 
 use crate::pages::page;
@@ -116,8 +123,8 @@ struct ApplicationPage {
     /// (document number, verification path, revoked) when a document was issued.
     issued: Option<(String, String, bool)>,
     can_revoke: bool,
-    /// (agency, question, due, verdict label, answer)
-    recommendations: Vec<(String, String, String, String, String)>,
+    /// (agency, question, due, verdict label, answer, attachment path)
+    recommendations: Vec<(String, String, String, String, String, Option<String>)>,
     /// (item, label, typed note) for per-item notes when returning for revision is possible.
     revision_items: Vec<(String, String, String)>,
     /// Agencies the verifier may route to (code, name); empty when routing is not possible now.
@@ -206,6 +213,12 @@ async fn application_view(
                 r.due_day.clone(),
                 verdict,
                 r.answer.clone().unwrap_or_default(),
+                r.attachment_name.as_ref().map(|_| {
+                    format!(
+                        "/office/applications/{}/recommendations/{}/attachment",
+                        row.id, r.id
+                    )
+                }),
             )
         })
         .collect();
@@ -335,6 +348,22 @@ async fn act(
     .await
 }
 
+async fn recommendation_attachment(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path((id, recommendation)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let (kind, bytes) =
+        super::recommendations::attachment_file(&app, &user, &id, &recommendation).await?;
+    let kind = FileKind::parse(&kind).unwrap_or(FileKind::Pdf);
+    Ok(platform::web::private_file(
+        bytes,
+        kind.content_type(),
+        None,
+        false,
+    ))
+}
+
 async fn document(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -408,11 +437,37 @@ async fn recommend(
     shell: Shell,
     user: CurrentUser,
     Path(id): Path<String>,
-    CsrfForm(input): CsrfForm<super::recommendations::AnswerInput>,
+    CsrfUpload(file, fields): CsrfUpload,
 ) -> Result<Response, WebError> {
-    let outcome = super::recommendations::answer(&app, &user, &id, &input)
-        .await
-        .map(|_| ());
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let input = super::recommendations::AnswerInput {
+        verdict: value("verdict"),
+        answer: value("answer"),
+        ..Default::default()
+    };
+    // The attachment is optional: no file chosen is no attachment.
+    let outcome = match &file {
+        Err(UploadProblem::TooLarge) => Err(ServiceError::Invalid(vec![(
+            "file",
+            "services.file_too_large_plain",
+        )])),
+        Err(UploadProblem::Missing) => {
+            super::recommendations::answer(&app, &user, &id, &input, None).await
+        }
+        Ok(upload) => {
+            let attachment = super::recommendations::Attachment {
+                file_name: &upload.file_name,
+                bytes: &upload.bytes,
+            };
+            super::recommendations::answer(&app, &user, &id, &input, Some(attachment)).await
+        }
+    };
     after_action(
         &app,
         shell,
@@ -425,8 +480,6 @@ async fn recommend(
     .await
 }
 
-/// Where an office form lands: `success` on success; on field problems, the application page
-/// again with the problems and the typed text kept.
 /// What the person typed into the form that failed, to show again.
 struct Typed<'a> {
     text: &'a str,
@@ -439,6 +492,8 @@ impl<'a> Typed<'a> {
     }
 }
 
+/// Where an office form lands: `success` on success; on field problems, the application page
+/// again with the problems and the typed text kept.
 async fn after_action(
     app: &AppState,
     shell: Shell,

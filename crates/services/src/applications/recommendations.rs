@@ -5,6 +5,7 @@
 use platform::{
     AppState, audit,
     auth::{CurrentUser, Role},
+    blobs::{self, BlobStore},
     clock, ids,
 };
 use serde::Serialize;
@@ -28,6 +29,11 @@ pub struct Recommendation {
     pub verdict: Option<String>,
     pub answer: Option<String>,
     pub answered_ms: Option<i64>,
+    /// The file the reviewer attached, if any: its name and kind (`pdf`, `jpeg`, `png`).
+    pub attachment_name: Option<String>,
+    pub attachment_kind: Option<String>,
+    #[serde(skip)]
+    pub attachment_sha256: Option<String>,
 }
 
 fn recommendation(row: &sqlx::any::AnyRow) -> Result<Recommendation, sqlx::Error> {
@@ -40,11 +46,14 @@ fn recommendation(row: &sqlx::any::AnyRow) -> Result<Recommendation, sqlx::Error
         verdict: row.try_get("verdict")?,
         answer: row.try_get("answer")?,
         answered_ms: row.try_get("answered_ms")?,
+        attachment_name: row.try_get("attachment_name")?,
+        attachment_kind: row.try_get("attachment_kind")?,
+        attachment_sha256: row.try_get("attachment_sha256")?,
     })
 }
 
-const COLUMNS: &str =
-    "id, application_id, agency_id, due_day, question, verdict, answer, answered_ms";
+const COLUMNS: &str = "id, application_id, agency_id, due_day, question, verdict, answer, answered_ms, \
+     attachment_name, attachment_kind, attachment_sha256";
 
 /// Every request made for an application, oldest first.
 pub async fn for_application(
@@ -84,6 +93,30 @@ pub async fn open_for_reviewer(
         }
     }
     Ok(found)
+}
+
+/// The attachment of recommendation `recommendation_id` on application `id`, for anyone who may
+/// see the application in the office.
+pub async fn attachment_file(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+    recommendation_id: &str,
+) -> Result<(String, Vec<u8>), ServiceError> {
+    let row = processing::get_for_office(app, who, id).await?;
+    let found = for_application(app, &row.id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == recommendation_id)
+        .ok_or(ServiceError::NotFound)?;
+    let (Some(sha256), Some(kind)) = (found.attachment_sha256, found.attachment_kind) else {
+        return Err(ServiceError::NotFound);
+    };
+    let bytes = BlobStore::new(&app.settings.data_dir)
+        .get(&sha256)
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    Ok((kind, bytes))
 }
 
 /// Is `who` a reviewer of an agency this application was routed to?
@@ -209,14 +242,25 @@ pub struct AnswerInput {
     /// `recommended` or `not_recommended`.
     pub verdict: String,
     pub answer: String,
+    /// Optional attachment (API): its file name, and its content in standard base64.
+    pub attachment_name: String,
+    pub attachment_base64: String,
 }
 
-/// Records a reviewer's recommendation; the application goes back to its verifier.
+/// A file attached to a recommendation, as received.
+pub struct Attachment<'a> {
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Records a reviewer's recommendation, with an optional attachment (PDF, JPEG or PNG, checked
+/// by content and stored before the record); the application goes back to its verifier.
 pub async fn answer(
     app: &AppState,
     who: &CurrentUser,
     id: &str,
     input: &AnswerInput,
+    attachment: Option<Attachment<'_>>,
 ) -> Result<(), ServiceError> {
     let row: ApplicationRow = store::find(&app.db, id)
         .await?
@@ -233,19 +277,48 @@ pub async fn answer(
     if input.answer.trim().chars().count() < 5 {
         problems.push(("answer", "services.answer_required"));
     }
+    let kind = match &attachment {
+        Some(file) => match blobs::sniff(file.bytes) {
+            Ok(kind) => Some(kind),
+            Err(problem) => {
+                problems.push(("file", problem.key()));
+                None
+            }
+        },
+        None => None,
+    };
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
+    // The file is on disk before the row that points to it exists.
+    let stored = match (&attachment, kind) {
+        (Some(file), Some(kind)) => {
+            let blob = BlobStore::new(&app.settings.data_dir)
+                .put(file.bytes)
+                .await
+                .map_err(|e| ServiceError::Internal(e.into()))?;
+            Some((
+                blob.sha256,
+                kind.as_str(),
+                crate::locker::safe_file_name(file.file_name, kind),
+            ))
+        }
+        _ => None,
+    };
     let now = clock::now_ms();
     let mut tx = app.db.begin().await?;
     let answered = sqlx::query(
-        "UPDATE recommendation_requests SET verdict = $2, answer = $3, answered_by = $4, answered_ms = $5 WHERE id = $1 AND answered_ms IS NULL",
+        "UPDATE recommendation_requests SET verdict = $2, answer = $3, answered_by = $4, answered_ms = $5, \
+         attachment_sha256 = $6, attachment_kind = $7, attachment_name = $8 WHERE id = $1 AND answered_ms IS NULL",
     )
     .bind(&open.id)
     .bind(&input.verdict)
     .bind(input.answer.trim())
     .bind(&who.id)
     .bind(now)
+    .bind(stored.as_ref().map(|s| s.0.clone()))
+    .bind(stored.as_ref().map(|s| s.1))
+    .bind(stored.as_ref().map(|s| s.2.clone()))
     .execute(&mut *tx)
     .await?;
     if answered.rows_affected() != 1

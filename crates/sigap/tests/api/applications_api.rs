@@ -386,8 +386,15 @@ async fn the_office_takes_an_application_from_inbox_to_issue_through_the_api() {
         assert_eq!(routed.status(), 204);
         let for_reviewer: Value = send(&reviewer, Method::GET, &office, None).await.json().await.expect("json");
         assert_eq!(for_reviewer["status"], "awaiting_recommendation");
-        let answered = send(&reviewer, Method::POST, &format!("{office}/recommendation"), Some(json!({"verdict": "recommended", "answer": "Keluarga memenuhi kriteria."}))).await;
+        let garbled = send(&reviewer, Method::POST, &format!("{office}/recommendation"), Some(json!({"verdict": "recommended", "answer": "Keluarga memenuhi kriteria.", "attachment_name": "surat.pdf", "attachment_base64": "%%%"}))).await;
+        assert_eq!(garbled.status(), 422);
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(pdf());
+        let answered = send(&reviewer, Method::POST, &format!("{office}/recommendation"), Some(json!({"verdict": "recommended", "answer": "Keluarga memenuhi kriteria.", "attachment_name": "surat.pdf", "attachment_base64": encoded}))).await;
         assert_eq!(answered.status(), 204);
+        let seen: Value = send(&verifier, Method::GET, &office, None).await.json().await.expect("json");
+        assert_eq!(seen["recommendations"][0]["attachment_kind"], "pdf");
+        assert_eq!(seen["recommendations"][0]["attachment_name"], "surat.pdf");
 
         let verified = send(&verifier, Method::POST, &format!("{office}/actions"), Some(json!({"action": "verify"}))).await;
         assert_eq!(verified.json::<Value>().await.expect("json")["status"], "awaiting_signature");

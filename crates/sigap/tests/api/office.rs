@@ -458,18 +458,33 @@ async fn a_verifier_routes_to_another_agency_whose_reviewer_sees_only_that_and_r
             "a reviewer does not verify"
         );
 
+        // The form is multipart (an optional attachment): problems all at once, a fake PDF refused.
         let response = reviewer
-            .post(&format!("{url}/recommendation"), &[("answer", "ok")])
+            .upload_with(
+                &format!("{url}/recommendation"),
+                &[("answer", "ok")],
+                "surat.pdf",
+                b"MZ\x90\x00".to_vec(),
+            )
             .await;
         assert_eq!(response.status(), 422);
+        let body = response.text().await.expect("text");
+        assert!(
+            body.contains("Pilih direkomendasikan atau tidak.")
+                && body.contains("Berkas harus berupa PDF, JPEG, atau PNG"),
+            "{body}"
+        );
+        assert!(body.contains(">ok</textarea>"), "the typed answer is kept");
         assert_eq!(
             reviewer
-                .post(
+                .upload_with(
                     &format!("{url}/recommendation"),
                     &[
                         ("verdict", "recommended"),
                         ("answer", "Keluarga layak dibantu.")
-                    ]
+                    ],
+                    "rekomendasi.pdf",
+                    pdf(),
                 )
                 .await
                 .status(),
@@ -481,11 +496,25 @@ async fn a_verifier_routes_to_another_agency_whose_reviewer_sees_only_that_and_r
                 && page.contains("Direkomendasikan")
                 && page.contains("Keluarga layak dibantu.")
         );
+        let attachment = page
+            .split("href=\"")
+            .find(|rest| rest.contains("/attachment\""))
+            .and_then(|rest| rest.split('"').next())
+            .expect("the attachment is linked")
+            .to_string();
+        let file = verifier.get(&attachment).await;
+        assert_eq!(file.status(), 200);
+        assert_eq!(file.bytes().await.expect("bytes").to_vec(), pdf());
+        let outsider = app.browser();
+        outsider.login_ok(YULIANA, DEMO_PASSWORD).await;
+        assert_eq!(outsider.get(&attachment).await.status(), 404);
         assert_eq!(
             reviewer
-                .post(
+                .upload_with(
                     &format!("{url}/recommendation"),
-                    &[("verdict", "recommended"), ("answer", "Sekali lagi.")]
+                    &[("verdict", "recommended"), ("answer", "Sekali lagi.")],
+                    "",
+                    Vec::new(),
                 )
                 .await
                 .status(),
