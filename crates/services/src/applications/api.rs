@@ -28,18 +28,20 @@ use super::{
     recommendations::{self, AnswerInput, Recommendation, RouteInput},
     status::Status,
     store::{ApplicationRow, RevisionNote},
+    survey,
 };
 use crate::{error::ServiceError, locker};
 
 #[derive(OpenApi)]
 #[openapi(
     paths(list_mine, start, get_mine, save_details, upload_document, attach_from_locker, get_document, submit,
-          respond_survey, issued_document, track, list_locker, add_to_locker, open_locker, remove_from_locker,
+          respond_survey, issued_document, track, skm_report, list_locker, add_to_locker, open_locker, remove_from_locker,
           office_inbox, office_application, office_act, office_route, office_recommend, office_revoke, office_document),
     components(schemas(ApplicationSummary, ApplicationDetail, RevisionRequest, RevisionNote, DocumentInfo, TimelineEntry, StartApplication, Started,
                        DetailsInput, FromLocker, Submitted, SurveyInput, TrackInput, PublicStatus, Status,
                        locker::LockerDocument, InboxLine, Urgency, OfficeApplication, ActionInput, ActionDone,
-                       RouteInput, AnswerInput, Recommendation, RevokeInput)),
+                       RouteInput, AnswerInput, Recommendation, RevokeInput,
+                       survey::IkmReport, survey::IkmLine, crate::skm::Ikm, crate::skm::Grade)),
     tags((name = "applications", description = "The citizen's applications, the document locker and public tracking"),
          (name = "office", description = "Back office: inbox, verification, recommendations, approval, revocation"))
 )]
@@ -63,6 +65,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/applications/{id}/survey", post(respond_survey))
         .route("/api/v1/applications/{id}/document", get(issued_document))
         .route("/api/v1/track", post(track))
+        .route("/api/v1/skm/report", get(skm_report))
         .route(
             "/api/v1/me/documents",
             get(list_locker).post(add_to_locker).layer(upload_limit),
@@ -440,6 +443,34 @@ async fn track(
 ) -> Result<Json<PublicStatus>, WebError> {
     Ok(Json(
         journey::track(&app, &input.number, &input.last_digits, &client).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+struct SkmQuery {
+    /// `2026`, `2026-S1`, `2026-Q4` or `2026-11` (WITA); this year when empty.
+    period: String,
+    /// Only the services of this agency (code), e.g. `kec-alak`.
+    agency: String,
+}
+
+/// IKM (SKM, PermenPAN-RB 14/2017, weight exactly 1/9) overall, per agency and per service.
+#[utoipa::path(get, path = "/api/v1/skm/report", tag = "applications", security(("bearer" = [])), params(SkmQuery),
+    responses((status = 200, body = survey::IkmReport), (status = 403), (status = 422)))]
+async fn skm_report(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<SkmQuery>,
+) -> Result<Json<survey::IkmReport>, WebError> {
+    let period = super::skm_pages::ReportQuery {
+        period: query.period,
+        year: String::new(),
+        agency: String::new(),
+    }
+    .period()?;
+    Ok(Json(
+        survey::report(&app, &user, &period, Some(&query.agency)).await?,
     ))
 }
 

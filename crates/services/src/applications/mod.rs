@@ -9,6 +9,7 @@ mod pages;
 pub mod processing;
 pub mod recommendations;
 pub mod reminders;
+mod skm_pages;
 
 pub mod status;
 mod store;
@@ -23,6 +24,7 @@ use platform::AppState;
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     pages::routes(max_upload_bytes)
         .merge(office::routes(max_upload_bytes))
+        .merge(skm_pages::routes())
         .merge(api::routes(max_upload_bytes))
 }
 

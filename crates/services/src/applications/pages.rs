@@ -55,7 +55,6 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/applications/{id}/submit", post(submit))
         .route("/applications/{id}/document", get(issued_pdf))
         .route("/applications/{id}/survey", get(survey_form).post(survey))
-        .route("/admin/skm", get(skm_report))
         .route("/track", get(track_form).post(track))
         .route("/verify/key", get(verification_key))
         .route("/verify/{id}", get(verify))
@@ -1049,89 +1048,4 @@ async fn survey(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct YearQuery {
-    year: String,
-}
-
-#[derive(Template)]
-#[template(path = "skm_report.html")]
-struct SkmReportPage {
-    shell: Shell,
-    year: i16,
-    /// (service, respondents, IKM 1–4, converted, grade, element means)
-    lines: Vec<(String, usize, String, String, String, Vec<String>)>,
-    overall: Option<(usize, String, String, String)>,
-    elements: Vec<String>,
-}
-
-async fn skm_report(
-    State(app): State<AppState>,
-    shell: Shell,
-    user: CurrentUser,
-    Query(query): Query<YearQuery>,
-) -> Result<Response, WebError> {
-    if !super::survey::may_read(&user) {
-        return Err(WebError::Forbidden);
-    }
-    let year = query
-        .year
-        .parse::<i16>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| crate::calendar::wita_date(clock::now_ms()).year());
-    let start = |y: i16| {
-        jiff::civil::date(y, 1, 1)
-            .to_zoned(platform::clock::wita().clone())
-            .map(|z| z.timestamp().as_millisecond())
-            .unwrap_or(0)
-    };
-    let (lines, overall) = super::survey::report(&app, &user, start(year), start(year + 1)).await?;
-    let tr = &shell.tr;
-    let lines = lines
-        .into_iter()
-        .map(|l| {
-            (
-                if tr.lang == Lang::En {
-                    l.service_name_en
-                } else {
-                    l.service_name_id
-                },
-                l.ikm.respondents,
-                format!("{:.3}", l.ikm.index),
-                format!("{:.2}", l.ikm.converted),
-                tr.t(l.ikm.grade.label_key()).to_string(),
-                l.ikm
-                    .element_means
-                    .iter()
-                    .map(|m| format!("{m:.2}"))
-                    .collect(),
-            )
-        })
-        .collect();
-    let overall = overall.map(|i| {
-        (
-            i.respondents,
-            format!("{:.3}", i.index),
-            format!("{:.2}", i.converted),
-            tr.t(i.grade.label_key()).to_string(),
-        )
-    });
-    let elements = crate::skm::ELEMENTS
-        .iter()
-        .map(|e| tr.t(&format!("services.skm_{e}")).to_string())
-        .collect();
-    page(
-        &SkmReportPage {
-            shell,
-            year,
-            lines,
-            overall,
-            elements,
-        },
-        StatusCode::OK,
-    )
 }

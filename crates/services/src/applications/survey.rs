@@ -100,13 +100,90 @@ pub async fn respond(
     Ok(())
 }
 
-/// One line of the IKM report.
+/// A reporting period: a year (`2026`), a semester (`2026-S2`), a quarter (`2026-Q4`) or a
+/// month (`2026-11`), in WITA days.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub label: String,
+    pub first_day: jiff::civil::Date,
+    /// The day after the period.
+    pub end_day: jiff::civil::Date,
+}
+
+impl Period {
+    pub fn parse(raw: &str) -> Option<Period> {
+        let raw = raw.trim().to_ascii_uppercase();
+        let (year, rest) = raw.split_once('-').unwrap_or((raw.as_str(), ""));
+        let year: i16 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
+        let (first_month, months): (i8, i8) = match rest {
+            "" => (1, 12),
+            "S1" => (1, 6),
+            "S2" => (7, 6),
+            "Q1" => (1, 3),
+            "Q2" => (4, 3),
+            "Q3" => (7, 3),
+            "Q4" => (10, 3),
+            month => (month.parse().ok().filter(|m| (1..=12).contains(m))?, 1),
+        };
+        let first_day = jiff::civil::date(year, first_month, 1);
+        let end_day = first_day
+            .checked_add(jiff::Span::new().months(i64::from(months)))
+            .ok()?;
+        let label = if rest.len() == 1 {
+            format!("{year}-0{rest}")
+        } else if rest.is_empty() {
+            year.to_string()
+        } else {
+            format!("{year}-{rest}")
+        };
+        Some(Period {
+            label,
+            first_day,
+            end_day,
+        })
+    }
+    /// The whole current year (WITA).
+    pub fn this_year() -> Period {
+        let year = crate::calendar::wita_date(clock::now_ms()).year();
+        Period::parse(&year.to_string()).unwrap_or(Period {
+            label: year.to_string(),
+            first_day: jiff::civil::date(year, 1, 1),
+            end_day: jiff::civil::date(year, 12, 31),
+        })
+    }
+    fn start_ms(day: jiff::civil::Date) -> i64 {
+        day.to_zoned(clock::wita().clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .unwrap_or(0)
+    }
+    /// The last day inside the period.
+    pub fn last_day(&self) -> jiff::civil::Date {
+        self.end_day.yesterday().unwrap_or(self.end_day)
+    }
+}
+
+/// IKM of one service or one agency.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct IkmLine {
-    pub service_code: String,
-    pub service_name_id: String,
-    pub service_name_en: String,
+    pub code: String,
+    pub name_id: String,
+    pub name_en: String,
+    /// For a service: the code of its agency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency_code: Option<String>,
     pub ikm: Ikm,
+}
+
+/// The IKM of a period: overall, per agency and per service.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct IkmReport {
+    pub period: String,
+    /// First and last day (YYYY-MM-DD, WITA) counted.
+    pub first_day: String,
+    pub last_day: String,
+    pub overall: Option<Ikm>,
+    pub by_agency: Vec<IkmLine>,
+    pub by_service: Vec<IkmLine>,
 }
 
 /// Who may read the survey results: service admins, leaders and superadmins.
@@ -114,54 +191,130 @@ pub fn may_read(who: &CurrentUser) -> bool {
     who.has_role(Role::ServiceAdmin) || who.has_role(Role::Leader) || who.has_role(Role::Superadmin)
 }
 
-/// IKM per service (and overall) for responses in [from_ms, to_ms).
+/// Groups answers under a key, keeping first-seen order.
+fn group<'a>(
+    groups: &mut Vec<(String, String, String, Option<String>, Vec<Answers>)>,
+    key: (&'a str, String, String, Option<String>),
+    answers: Answers,
+) {
+    match groups.iter_mut().find(|g| g.0 == key.0) {
+        Some(found) => found.4.push(answers),
+        None => groups.push((key.0.to_string(), key.1, key.2, key.3, vec![answers])),
+    }
+}
+
+fn lines(groups: Vec<(String, String, String, Option<String>, Vec<Answers>)>) -> Vec<IkmLine> {
+    groups
+        .into_iter()
+        .filter_map(|(code, name_id, name_en, agency_code, answers)| {
+            skm::compute(&answers).map(|ikm| IkmLine {
+                code,
+                name_id,
+                name_en,
+                agency_code,
+                ikm,
+            })
+        })
+        .collect()
+}
+
+/// IKM overall, per agency and per service for responses within `period`, optionally only for
+/// the services of one agency (by code; an unknown code is a field problem).
 pub async fn report(
     app: &AppState,
     who: &CurrentUser,
-    from_ms: i64,
-    to_ms: i64,
-) -> Result<(Vec<IkmLine>, Option<Ikm>), ServiceError> {
+    period: &Period,
+    agency_code: Option<&str>,
+) -> Result<IkmReport, ServiceError> {
     if !may_read(who) {
         return Err(ServiceError::NotYourAgency);
     }
+    let agency_id = match agency_code.filter(|c| !c.trim().is_empty()) {
+        Some(code) => Some(
+            accounts::organisation::find_agency(app, code.trim())
+                .await?
+                .ok_or(ServiceError::Invalid(vec![(
+                    "agency",
+                    "services.agency_unknown",
+                )]))?
+                .id,
+        ),
+        None => None,
+    };
     let rows = sqlx::query(
-        "SELECT s.code, s.name_id, s.name_en, r.answers FROM skm_responses r JOIN services s ON s.id = r.service_id \
-         WHERE r.created_ms >= $1 AND r.created_ms < $2 ORDER BY s.name_id",
+        "SELECT s.code, s.name_id, s.name_en, a.code AS agency_code, a.name_id AS agency_name_id, a.name_en AS agency_name_en, r.answers \
+         FROM skm_responses r JOIN services s ON s.id = r.service_id JOIN agencies a ON a.id = s.agency_id \
+         WHERE r.created_ms >= $1 AND r.created_ms < $2 AND ($3 = '' OR s.agency_id = $3) ORDER BY a.name_id, s.name_id",
     )
-    .bind(from_ms)
-    .bind(to_ms)
+    .bind(Period::start_ms(period.first_day))
+    .bind(Period::start_ms(period.end_day))
+    .bind(agency_id.unwrap_or_default())
     .fetch_all(&app.db.read)
     .await?;
-    let mut grouped: Vec<(String, String, String, Vec<Answers>)> = Vec::new();
+    let mut services = Vec::new();
+    let mut agencies = Vec::new();
     let mut all = Vec::new();
     for row in rows {
-        let code: String = row.try_get("code")?;
         let encoded: String = row.try_get("answers")?;
         let values: Vec<u8> = encoded.split(',').filter_map(|v| v.parse().ok()).collect();
         let Ok(answers) = <Answers>::try_from(values.as_slice()) else {
             continue;
         };
         all.push(answers);
-        match grouped.iter_mut().find(|g| g.0 == code) {
-            Some(group) => group.3.push(answers),
-            None => grouped.push((
-                code,
+        let code: String = row.try_get("code")?;
+        let agency: String = row.try_get("agency_code")?;
+        group(
+            &mut services,
+            (
+                &code,
                 row.try_get("name_id")?,
                 row.try_get("name_en")?,
-                vec![answers],
-            )),
+                Some(agency.clone()),
+            ),
+            answers,
+        );
+        group(
+            &mut agencies,
+            (
+                &agency,
+                row.try_get("agency_name_id")?,
+                row.try_get("agency_name_en")?,
+                None,
+            ),
+            answers,
+        );
+    }
+    Ok(IkmReport {
+        period: period.label.clone(),
+        first_day: period.first_day.to_string(),
+        last_day: period.last_day().to_string(),
+        overall: skm::compute(&all),
+        by_agency: lines(agencies),
+        by_service: lines(services),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Period;
+
+    #[test]
+    fn periods_are_years_semesters_quarters_or_months() {
+        let q4 = Period::parse("2026-q4").expect("a quarter");
+        assert_eq!(q4.label, "2026-Q4");
+        assert_eq!(q4.first_day.to_string(), "2026-10-01");
+        assert_eq!(q4.last_day().to_string(), "2026-12-31");
+        let s1 = Period::parse("2026-S1").expect("a semester");
+        assert_eq!(s1.last_day().to_string(), "2026-06-30");
+        let february = Period::parse("2028-2").expect("a month");
+        assert_eq!(february.label, "2028-02");
+        assert_eq!(february.last_day().to_string(), "2028-02-29");
+        let year = Period::parse("2026").expect("a year");
+        assert_eq!(year.end_day.to_string(), "2027-01-01");
+        for bad in [
+            "", "26", "2026-13", "2026-Q5", "1999", "2026-S3", "abcd", "2026-00",
+        ] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
         }
     }
-    let lines = grouped
-        .into_iter()
-        .filter_map(|(code, name_id, name_en, answers)| {
-            skm::compute(&answers).map(|ikm| IkmLine {
-                service_code: code,
-                service_name_id: name_id,
-                service_name_en: name_en,
-                ikm,
-            })
-        })
-        .collect();
-    Ok((lines, skm::compute(&all)))
 }

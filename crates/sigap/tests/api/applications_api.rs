@@ -411,6 +411,34 @@ async fn the_office_takes_an_application_from_inbox_to_issue_through_the_api() {
         assert_eq!(send(&citizen, Method::POST, &format!("/api/v1/applications/{id}/survey"), Some(survey.clone())).await.status(), 204);
         assert_eq!(send(&citizen, Method::POST, &format!("/api/v1/applications/{id}/survey"), Some(survey)).await.status(), 409);
 
+        // The IKM report by period and agency (the survey just given: 4,4,3,4,4,3,4,4,3).
+        let today = services::calendar::wita_date(platform::clock::now_ms());
+        let quarter = format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1);
+        let leader = signed_in(app, "admin.layanan").await;
+        let report: Value = send(&leader, Method::GET, &format!("/api/v1/skm/report?period={quarter}&agency=kec-alak"), None).await.json().await.expect("json");
+        assert_eq!(report["period"], quarter.as_str());
+        assert_eq!(report["by_agency"][0]["code"], "kec-alak");
+        assert_eq!(report["by_service"][0]["code"], "sktm");
+        assert_eq!(report["overall"]["respondents"], 1);
+        // (4·6 + 3·3)/9 = 3.6667 → 91.67, grade A.
+        assert_eq!(report["overall"]["grade"], "A", "{report}");
+        let other_agency: Value = send(&leader, Method::GET, &format!("/api/v1/skm/report?period={quarter}&agency=dinkes"), None).await.json().await.expect("json");
+        assert!(other_agency["overall"].is_null() && other_agency["by_service"] == json!([]));
+        let bad = send(&leader, Method::GET, "/api/v1/skm/report?period=2026-Q5", None).await;
+        assert_eq!(bad.status(), 422);
+        assert_eq!(error_fields(&bad.json().await.expect("json")), vec!["period"]);
+        let unknown = send(&leader, Method::GET, "/api/v1/skm/report?agency=dinas-hantu", None).await;
+        assert_eq!(unknown.status(), 422);
+        assert_eq!(send(&citizen, Method::GET, "/api/v1/skm/report", None).await.status(), 403);
+        let web = app.browser();
+        web.login_ok("admin.layanan", DEMO_PASSWORD).await;
+        let page = web.get("/admin/skm?period=kuartal-empat").await;
+        assert_eq!(page.status(), 422);
+        let body = page.text().await.expect("text");
+        assert!(body.contains("value=\"kuartal-empat\"") && body.contains("Tulis periode sebagai tahun"));
+        let page = web.text(&format!("/admin/skm?period={quarter}")).await;
+        assert!(page.contains("data-testid=\"ikm-agencies\"") && page.contains("91.67"), "{page}");
+
         let revoked = send(&verifier, Method::POST, &format!("{office}/revoke"), Some(json!({"reason": "Data keliru"}))).await;
         assert_eq!(revoked.status(), 403, "only signers revoke");
         let revoked = send(&camat, Method::POST, &format!("{office}/revoke"), Some(json!({"reason": "Data penghasilan keliru"}))).await;
