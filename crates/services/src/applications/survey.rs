@@ -191,27 +191,38 @@ pub fn may_read(who: &CurrentUser) -> bool {
     who.has_role(Role::ServiceAdmin) || who.has_role(Role::Leader) || who.has_role(Role::Superadmin)
 }
 
-/// Groups answers under a key, keeping first-seen order.
-fn group<'a>(
-    groups: &mut Vec<(String, String, String, Option<String>, Vec<Answers>)>,
-    key: (&'a str, String, String, Option<String>),
-    answers: Answers,
-) {
-    match groups.iter_mut().find(|g| g.0 == key.0) {
-        Some(found) => found.4.push(answers),
-        None => groups.push((key.0.to_string(), key.1, key.2, key.3, vec![answers])),
+/// The answers of one service or agency, gathered in first-seen order.
+struct Group {
+    line: IkmLineKey,
+    answers: Vec<Answers>,
+}
+
+struct IkmLineKey {
+    code: String,
+    name_id: String,
+    name_en: String,
+    agency_code: Option<String>,
+}
+
+fn add_to(groups: &mut Vec<Group>, key: IkmLineKey, answers: Answers) {
+    match groups.iter_mut().find(|g| g.line.code == key.code) {
+        Some(found) => found.answers.push(answers),
+        None => groups.push(Group {
+            line: key,
+            answers: vec![answers],
+        }),
     }
 }
 
-fn lines(groups: Vec<(String, String, String, Option<String>, Vec<Answers>)>) -> Vec<IkmLine> {
+fn lines(groups: Vec<Group>) -> Vec<IkmLine> {
     groups
         .into_iter()
-        .filter_map(|(code, name_id, name_en, agency_code, answers)| {
-            skm::compute(&answers).map(|ikm| IkmLine {
-                code,
-                name_id,
-                name_en,
-                agency_code,
+        .filter_map(|g| {
+            skm::compute(&g.answers).map(|ikm| IkmLine {
+                code: g.line.code,
+                name_id: g.line.name_id,
+                name_en: g.line.name_en,
+                agency_code: g.line.agency_code,
                 ikm,
             })
         })
@@ -263,24 +274,24 @@ pub async fn report(
         all.push(answers);
         let code: String = row.try_get("code")?;
         let agency: String = row.try_get("agency_code")?;
-        group(
+        add_to(
             &mut services,
-            (
-                &code,
-                row.try_get("name_id")?,
-                row.try_get("name_en")?,
-                Some(agency.clone()),
-            ),
+            IkmLineKey {
+                code,
+                name_id: row.try_get("name_id")?,
+                name_en: row.try_get("name_en")?,
+                agency_code: Some(agency.clone()),
+            },
             answers,
         );
-        group(
+        add_to(
             &mut agencies,
-            (
-                &agency,
-                row.try_get("agency_name_id")?,
-                row.try_get("agency_name_en")?,
-                None,
-            ),
+            IkmLineKey {
+                code: agency,
+                name_id: row.try_get("agency_name_id")?,
+                name_en: row.try_get("agency_name_en")?,
+                agency_code: None,
+            },
             answers,
         );
     }
