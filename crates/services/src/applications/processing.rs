@@ -73,6 +73,9 @@ fn days_left(calendar: &calendar::Calendar, due_day: &str) -> i64 {
 /// The person's inbox: for verifiers what waits for verification, for signers what waits for a
 /// signature, in the agencies where they hold those roles; earliest deadline first.
 pub async fn inbox(app: &AppState, who: &CurrentUser) -> Result<Vec<InboxLine>, ServiceError> {
+    if !crate::office_staff(Some(who)) {
+        return Err(ServiceError::NotYourAgency);
+    }
     let mut rows = store::list_for_office(
         &app.db,
         &agencies_with(who, &[Role::Verifier]),

@@ -436,14 +436,20 @@ async fn publish_from_editor(
     }
 }
 
+/// The current questions of service `code`, for one who may change them, if `base_version` is
+/// still the newest. Permission is checked before anything about the form is told.
 async fn current_fields(
     app: &AppState,
+    user: &CurrentUser,
     code: &str,
     base_version: &str,
 ) -> Result<Vec<FieldDef>, WebError> {
     let row = crate::store::find_service(&app.db, code)
         .await?
         .ok_or(WebError::NotFound)?;
+    if !crate::catalogue::may_manage(user, &row.agency_id) {
+        return Err(WebError::Forbidden);
+    }
     let form = super::current(app, &row.id).await?;
     if base_version.trim() != form.version.to_string() {
         return Err(WebError::Conflict("services.form_changed"));
@@ -458,7 +464,7 @@ async fn add_field(
     Path(code): Path<String>,
     CsrfForm(typed): CsrfForm<NewQuestion>,
 ) -> Result<Response, WebError> {
-    let mut fields = current_fields(&app, &code, &typed.base_version).await?;
+    let mut fields = current_fields(&app, &user, &code, &typed.base_version).await?;
     let position = fields.len();
     let outcome = match parse_question(&typed) {
         Ok(field) => {
@@ -508,7 +514,7 @@ async fn remove_field(
     Path(code): Path<String>,
     CsrfForm(action): CsrfForm<QuestionAction>,
 ) -> Result<Response, WebError> {
-    let mut fields = current_fields(&app, &code, &action.base_version).await?;
+    let mut fields = current_fields(&app, &user, &code, &action.base_version).await?;
     let before = fields.len();
     fields.retain(|f| f.key != action.key);
     if fields.len() == before {
@@ -524,7 +530,7 @@ async fn move_up(
     Path(code): Path<String>,
     CsrfForm(action): CsrfForm<QuestionAction>,
 ) -> Result<Response, WebError> {
-    let mut fields = current_fields(&app, &code, &action.base_version).await?;
+    let mut fields = current_fields(&app, &user, &code, &action.base_version).await?;
     let at = fields
         .iter()
         .position(|f| f.key == action.key)

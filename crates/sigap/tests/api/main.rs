@@ -9,6 +9,7 @@ mod api;
 mod applications;
 mod applications_api;
 mod audit;
+mod authorisation;
 mod browser;
 mod catalogue;
 mod config;

@@ -266,7 +266,7 @@ impl TestApp {
             .expect("json");
         created["temporary_password"]
             .as_str()
-            .expect("a temporary password")
+            .unwrap_or_else(|| panic!("a temporary password for {username}: {created}"))
             .to_string()
     }
 
