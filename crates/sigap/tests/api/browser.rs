@@ -338,3 +338,203 @@ async fn staff_see_the_navigation_of_their_role() {
     })
     .await;
 }
+
+/// Signs in as `login` in a fresh session (the previous person's cookies are dropped).
+async fn sign_in_as(browser: &Client, base: &str, login: &str) {
+    browser.delete_all_cookies().await.expect("cookies cleared");
+    browser.goto(&format!("{base}/login")).await.expect("open");
+    fill(browser, "login", login).await;
+    fill(browser, "password", DEMO_PASSWORD).await;
+    submit(browser, "[data-testid=login-form]").await;
+    for _ in 0..100 {
+        if path(browser).await != "/login" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{login} could not sign in");
+}
+
+/// Fills a field whose id holds a dot (`answers.workers`), which `#id` selectors cannot name.
+async fn fill_named(browser: &Client, id: &str, text: &str) {
+    let field = browser
+        .find(Locator::Css(&format!("[id=\"{id}\"]")))
+        .await
+        .unwrap_or_else(|_| panic!("field {id}"));
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+async fn choose(browser: &Client, select_id: &str, value: &str) {
+    browser
+        .find(Locator::Css(&format!(
+            "[id=\"{select_id}\"] option[value=\"{value}\"]"
+        )))
+        .await
+        .unwrap_or_else(|_| panic!("option {value} of {select_id}"))
+        .click()
+        .await
+        .expect("choose");
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Uploads `file` for requirement `position` on the documents page and waits for the page again.
+async fn upload_requirement(browser: &Client, position: usize, file: &std::path::Path) {
+    let input = browser
+        .find(Locator::Id(&format!("upload-{position}")))
+        .await
+        .expect("file input");
+    input
+        .send_keys(&file.display().to_string())
+        .await
+        .expect("choose file");
+    click(
+        browser,
+        &format!("[data-testid=requirement-{position}] button[type=submit]"),
+    )
+    .await;
+    for _ in 0..100 {
+        if page_text(browser).await.matches("Sudah diunggah").count() > 0
+            && browser
+                .find(Locator::Css(&format!(
+                    "[data-testid=requirement-{position}] .notice.success"
+                )))
+                .await
+                .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("requirement {position} did not show its upload");
+}
+
+/// Opens the application `tracking` from the office inbox.
+async fn open_from_inbox(browser: &Client, base: &str, tracking: &str) {
+    browser
+        .goto(&format!("{base}/office"))
+        .await
+        .expect("inbox");
+    wait_for_text(browser, tracking).await;
+    click(browser, &format!("a[href^=\"/office/applications/\"] code")).await;
+    wait_for_text(browser, tracking).await;
+}
+
+#[tokio::test]
+async fn an_application_goes_from_citizen_to_office_to_another_agency_and_back_as_a_verified_pdf() {
+    run_on(Backend::Sqlite, &async |app: &TestApp| {
+        app.load_demo().await;
+        let scan = std::env::temp_dir().join(format!("sigap-scan-{}.pdf", uuid::Uuid::now_v7().simple()));
+        std::fs::write(&scan, crate::support::pdf()).expect("a file to upload");
+        journey("full_application", app, async |browser: &Client, base: &str| {
+            // The citizen applies: questions of the service's own form, four documents, check, send.
+            sign_in_as(browser, base, crate::applications::YULIANA).await;
+            browser.goto(&format!("{base}/services/sktm")).await.expect("service");
+            submit(browser, "[data-testid=apply-form]").await;
+            wait_for_text(browser, "Penghasilan keluarga per bulan").await;
+            fill(browser, "purpose", "Keringanan biaya sekolah anak").await;
+            choose(browser, "kelurahan", "kel-namosain").await;
+            fill(browser, "address", "Jl. Hati Mulia No. 5, RT 003/RW 001").await;
+            fill_named(browser, "answers.household_members", "5").await;
+            fill_named(browser, "answers.monthly_income", "1.250.000").await;
+            choose(browser, "answers.used_for", "pendidikan").await;
+            submit(browser, "[data-testid=details-form]").await;
+            wait_for_text(browser, "Unggah satu berkas").await;
+            let documents_path = path(browser).await;
+            for position in 0..4 {
+                upload_requirement(browser, position, &scan).await;
+            }
+            click(browser, "a.button[href$=\"/check\"]").await;
+            wait_for_text(browser, "1.250.000").await;
+            click(browser, "form[action$=\"/submit\"] button[type=submit]").await;
+            wait_for_text(browser, "Permohonan terkirim").await;
+            let tracking = browser
+                .find(Locator::Css("[data-testid=tracking-number]"))
+                .await
+                .expect("tracking number")
+                .text()
+                .await
+                .expect("text");
+            let application = documents_path.trim_end_matches("/documents").to_string();
+
+            // The verifier claims it and returns it: the family card is unreadable.
+            sign_in_as(browser, base, "verifikator.alak").await;
+            open_from_inbox(browser, base, &tracking).await;
+            click(browser, "button[value=claim]").await;
+            wait_for_text(browser, "Sedang diverifikasi").await;
+            fill(browser, "reason", "Ada dokumen yang perlu diganti.").await;
+            click(browser, "[data-testid=revision-items] summary").await;
+            fill_named(browser, "item.document.1", "Kartu Keluarga tidak terbaca, unggah ulang.").await;
+            click(browser, "button[value=return_for_revision]").await;
+            wait_for_text(browser, "Dikembalikan untuk diperbaiki").await;
+
+            // The citizen sees what to fix, replaces the file and sends it back.
+            sign_in_as(browser, base, crate::applications::YULIANA).await;
+            browser.goto(&format!("{base}{application}")).await.expect("application");
+            wait_for_text(browser, "Kartu Keluarga tidak terbaca, unggah ulang.").await;
+            browser.goto(&format!("{base}{documents_path}")).await.expect("documents");
+            upload_requirement(browser, 1, &scan).await;
+            click(browser, "a.button[href$=\"/check\"]").await;
+            wait_for_text(browser, "1.250.000").await;
+            click(browser, "form[action$=\"/submit\"] button[type=submit]").await;
+            wait_for_text(browser, "Diterima, menunggu verifikasi").await;
+
+            // The verifier routes it to Dinas Kesehatan for a technical recommendation.
+            sign_in_as(browser, base, "verifikator.alak").await;
+            open_from_inbox(browser, base, &tracking).await;
+            click(browser, "button[value=claim]").await;
+            wait_for_text(browser, "Sedang diverifikasi").await;
+            choose(browser, "agency_code", "dinkes").await;
+            fill(browser, "question", "Mohon pertimbangan kondisi kesehatan keluarga pemohon.").await;
+            submit(browser, "[data-testid=route-form]").await;
+            wait_for_text(browser, "Menunggu rekomendasi teknis").await;
+
+            // The reviewer there answers, with the routed application in their inbox.
+            sign_in_as(browser, base, "reviewer.dinkes").await;
+            open_from_inbox(browser, base, &tracking).await;
+            click(browser, "input[name=verdict][value=recommended]").await;
+            fill(browser, "answer", "Keluarga memenuhi kriteria keringanan.").await;
+            submit(browser, "[data-testid=answer-form]").await;
+            wait_for_path(browser, "/office").await;
+
+            // The verifier verifies; the Camat approves and the document is issued.
+            sign_in_as(browser, base, "verifikator.alak").await;
+            open_from_inbox(browser, base, &tracking).await;
+            wait_for_text(browser, "Keluarga memenuhi kriteria keringanan.").await;
+            click(browser, "button[value=verify]").await;
+            wait_for_text(browser, "Menunggu tanda tangan").await;
+            sign_in_as(browser, base, "camat.alak").await;
+            open_from_inbox(browser, base, &tracking).await;
+            click(browser, "button[value=approve]").await;
+            wait_for_text(browser, "Dokumen terbit").await;
+
+            // The citizen downloads the PDF and opens its verification page.
+            sign_in_as(browser, base, crate::applications::YULIANA).await;
+            browser.goto(&format!("{base}{application}")).await.expect("application");
+            wait_for_text(browser, "Dokumen terbit").await;
+            let fetched = browser
+                .execute(
+                    "return fetch(arguments[0]).then(r => r.arrayBuffer().then(b => r.status + ' ' + r.headers.get('content-type') + ' ' + String.fromCharCode(...new Uint8Array(b).slice(0, 4))))",
+                    vec![serde_json::json!(format!("{application}/document"))],
+                )
+                .await
+                .expect("fetch the PDF");
+            assert_eq!(fetched.as_str(), Some("200 application/pdf %PDF"), "{fetched}");
+            click(browser, "[data-testid=issued] a[href^=\"/verify/\"]").await;
+            let verdict = wait_for_text(browser, "Dokumen ini asli").await;
+            assert!(verdict.contains(&tracking) || verdict.contains("SHA-256"), "{verdict}");
+        })
+        .await;
+        let _ = std::fs::remove_file(&scan);
+    })
+    .await;
+}
