@@ -425,7 +425,13 @@ async fn open_from_inbox(browser: &Client, base: &str, tracking: &str) {
         .await
         .expect("inbox");
     wait_for_text(browser, tracking).await;
-    click(browser, &format!("a[href^=\"/office/applications/\"] code")).await;
+    browser
+        .find(Locator::XPath(&format!("//a[code[text()='{tracking}']]")))
+        .await
+        .unwrap_or_else(|_| panic!("{tracking} in the inbox"))
+        .click()
+        .await
+        .expect("open");
     wait_for_text(browser, tracking).await;
 }
 
