@@ -5,12 +5,14 @@
 pub mod audit;
 pub mod auth;
 pub mod blobs;
+pub mod bus;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod ids;
 pub mod outbox;
 pub mod personal;
+pub mod refcode;
 pub mod state;
 pub mod throttle;
 pub mod web;

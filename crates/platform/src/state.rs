@@ -20,4 +20,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Wakes this node's outbox worker when a message was written.
     pub outbox_signal: Arc<Notify>,
+    /// Live events to self-updating pages, across nodes.
+    pub bus: crate::bus::Bus,
+    /// Cancelled when the node starts shutting down: long-lived responses (event streams) end
+    /// so that the graceful shutdown does not wait for them.
+    pub stopping: tokio_util::sync::CancellationToken,
 }

@@ -58,6 +58,8 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
         nav: Arc::new(navigation()),
         metrics: Arc::new(ops::Metrics::default()),
         outbox_signal: Arc::new(Notify::new()),
+        bus: platform::bus::Bus::new(settings.backend),
+        stopping: CancellationToken::new(),
         settings: Arc::new(settings),
     })
 }
@@ -195,13 +197,21 @@ impl Server {
             self.state.clone(),
             cancel.clone(),
         ));
+        let listener = tokio::spawn(
+            self.state
+                .bus
+                .clone()
+                .listen(self.state.settings.database_url.clone(), cancel.clone()),
+        );
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let stop = cancel.clone();
         let drained = CancellationToken::new();
         let drain_timer = drained.clone();
+        let stopping = self.state.stopping.clone();
         let serve = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: finishing requests in flight");
+            stopping.cancel();
             drain_timer.cancel();
         });
         let outcome = tokio::select! {
@@ -217,6 +227,7 @@ impl Server {
         stop.cancel();
         let _ = worker.await;
         let _ = reminders.await;
+        let _ = listener.await;
         self.state.db.close().await;
         outcome
     }

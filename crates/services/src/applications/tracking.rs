@@ -1,13 +1,18 @@
-//! Tracking numbers: `ALK-7K3M-9QX2`, short enough to read over the phone, in Crockford's base-32
+//! Tracking numbers: `ALK-7K3M-9QX2` (see `platform::refcode`), short enough to read over the phone, in Crockford's base-32
 //! alphabet (no I, L, O or U, so nothing looks alike), with a Luhn mod 32 check character at the
 //! end that catches every single mistyped character and most swapped neighbours. Reading is
 //! forgiving: case, spaces and dashes do not matter, O reads as 0 and I or L as 1.
 
-use rand::Rng as _;
+use platform::refcode::{CodeError, Scheme};
 
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const PREFIX: &str = "ALK";
-const PAYLOAD: usize = 7;
+#[cfg(test)]
+use platform::refcode::ALPHABET;
+
+const SCHEME: Scheme = Scheme {
+    prefix: "ALK",
+    payload: 7,
+    group: 4,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TrackingNumber(String);
@@ -20,69 +25,18 @@ pub enum TrackingError {
     CheckDigit,
 }
 
-fn value_of(c: char) -> Option<u32> {
-    let c = match c.to_ascii_uppercase() {
-        'O' => '0',
-        'I' | 'L' => '1',
-        other => other,
-    };
-    ALPHABET
-        .iter()
-        .position(|a| char::from(*a) == c)
-        .and_then(|p| u32::try_from(p).ok())
-}
-
-/// Luhn mod 32 over `values`: the sum that a valid number (payload + check) makes divisible by 32.
-fn luhn_sum(values: &[u32], double_first_from_right: bool) -> u32 {
-    let mut double = double_first_from_right;
-    let mut sum = 0;
-    for value in values.iter().rev() {
-        let mut addend = if double { value * 2 } else { *value };
-        addend = addend / 32 + addend % 32;
-        sum += addend;
-        double = !double;
-    }
-    sum
-}
-
-fn check_value(payload: &[u32]) -> u32 {
-    (32 - luhn_sum(payload, true) % 32) % 32
-}
-
 impl TrackingNumber {
     /// A new random number.
     pub fn generate() -> TrackingNumber {
-        let mut rng = rand::thread_rng();
-        let payload: Vec<u32> = (0..PAYLOAD).map(|_| rng.gen_range(0..32)).collect();
-        TrackingNumber::from_payload(&payload)
-    }
-
-    fn from_payload(payload: &[u32]) -> TrackingNumber {
-        let mut chars: String = payload
-            .iter()
-            .map(|v| char::from(ALPHABET[*v as usize]))
-            .collect();
-        chars.push(char::from(ALPHABET[check_value(payload) as usize]));
-        TrackingNumber(format!("{PREFIX}-{}-{}", &chars[..4], &chars[4..]))
+        TrackingNumber(SCHEME.generate())
     }
 
     /// Reads what a person typed.
     pub fn parse(raw: &str) -> Result<TrackingNumber, TrackingError> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect::<String>()
-            .to_ascii_uppercase();
-        let body = compact.strip_prefix(PREFIX).unwrap_or(&compact);
-        if body.chars().count() != PAYLOAD + 1 {
-            return Err(TrackingError::Malformed);
-        }
-        let values: Option<Vec<u32>> = body.chars().map(value_of).collect();
-        let values = values.ok_or(TrackingError::Malformed)?;
-        if !luhn_sum(&values, false).is_multiple_of(32) {
-            return Err(TrackingError::CheckDigit);
-        }
-        Ok(TrackingNumber::from_payload(&values[..PAYLOAD]))
+        SCHEME.parse(raw).map(TrackingNumber).map_err(|e| match e {
+            CodeError::Malformed => TrackingError::Malformed,
+            CodeError::CheckDigit => TrackingError::CheckDigit,
+        })
     }
 
     pub fn as_str(&self) -> &str {
