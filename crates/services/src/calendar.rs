@@ -19,6 +19,11 @@ impl Calendar {
         }
     }
 
+    /// A national holiday or collective leave day (whatever the weekday).
+    pub fn is_holiday(&self, day: Date) -> bool {
+        self.holidays.contains(&day)
+    }
+
     pub fn is_working_day(&self, day: Date) -> bool {
         !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
             && !self.holidays.contains(&day)

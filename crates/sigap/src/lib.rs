@@ -34,7 +34,12 @@ use utoipa::OpenApi as _;
 
 /// Every capability's texts.
 pub fn catalogue() -> Result<Catalogue, String> {
-    Catalogue::new(&[PLATFORM_CATALOGUE, accounts::CATALOGUE, services::CATALOGUE])
+    Catalogue::new(&[
+        PLATFORM_CATALOGUE,
+        accounts::CATALOGUE,
+        services::CATALOGUE,
+        queue::CATALOGUE,
+    ])
 }
 
 /// Every capability's navigation, in display order.
@@ -43,6 +48,7 @@ fn navigation() -> Vec<NavItem> {
     let (home, rest) = accounts::NAV.split_at(1);
     home.iter()
         .chain(services::NAV)
+        .chain(queue::NAV)
         .chain(rest)
         .copied()
         .collect()
@@ -90,6 +96,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(accounts::ApiDoc::openapi());
     doc.merge(services::ApiDoc::openapi());
     doc.merge(services::ApplicationsApiDoc::openapi());
+    doc.merge(queue::ApiDoc::openapi());
     doc
 }
 
@@ -104,6 +111,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(accounts::routes())
         .merge(services::routes(state.settings.max_upload_bytes))
+        .merge(queue::routes())
         .merge(assets::routes())
         .merge(ops::routes())
         .route(

@@ -205,6 +205,12 @@ async fn load_demo(state: &platform::AppState) -> anyhow::Result<()> {
         report.agencies_created, report.staff_created, report.citizens_created
     );
     println!("Demo catalogue: {services_added} services and {holidays_added} holidays added.");
+    if queue::demo::load(state).await? {
+        println!(
+            "Demo queue: office {} with 3 counters added.",
+            queue::demo::DEMO_OFFICE
+        );
+    }
     println!(
         "Every demo account uses the password: {}",
         accounts::demo::DEMO_PASSWORD

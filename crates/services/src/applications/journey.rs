@@ -555,6 +555,17 @@ pub async fn timeline(
     Ok(store::list_events(&app.db, &row.id).await?)
 }
 
+/// The id of the application with tracking number `number` (as typed), for staff linking a
+/// counter visit to it; `Ok(None)` when there is none.
+pub async fn id_by_tracking(app: &AppState, number: &str) -> Result<Option<String>, ServiceError> {
+    let Ok(number) = TrackingNumber::parse(number) else {
+        return Ok(None);
+    };
+    Ok(store::find_by_tracking(&app.db, number.as_str())
+        .await?
+        .map(|row| row.id))
+}
+
 /// Look-ups with a wrong number or second factor allowed per client address per hour.
 const TRACKING_LIMIT: i64 = 10;
 

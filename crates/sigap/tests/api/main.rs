@@ -17,4 +17,5 @@ mod forms;
 mod office;
 mod outbox;
 mod platform_web;
+mod queue;
 mod services;

@@ -168,6 +168,33 @@ impl TestApp {
         }
     }
 
+    /// A second server (another "node") on the same database; stop it before this one.
+    pub async fn second_node(&self) -> TestApp {
+        let data_dir = self.data_dir.join("node-b");
+        let settings = test_config(&data_dir, Some(self.database_url.clone()))
+            .check()
+            .expect("test settings are valid");
+        let state = sigap::state(settings).await.expect("state builds");
+        let server = sigap::Server::build(state.clone())
+            .await
+            .expect("server binds");
+        let base = format!("http://{}", server.local_addr());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let handle = tokio::spawn(server.run(async move {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            base,
+            state,
+            data_dir,
+            database_url: self.database_url.clone(),
+            // The first node owns (and drops) the database.
+            pg_database: None,
+            stop: Some(stop),
+            server: Some(handle),
+        }
+    }
+
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -193,6 +220,9 @@ impl TestApp {
         services::demo::load(&self.state)
             .await
             .expect("demo catalogue loads");
+        queue::demo::load(&self.state)
+            .await
+            .expect("demo queue office loads");
     }
 
     /// A new browser: its own cookies, no redirects followed (tests look at each step).
