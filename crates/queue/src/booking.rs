@@ -212,7 +212,7 @@ pub async fn book(
         &mut tx,
         audit::Entry {
             actor_id: Some(&who.id),
-            action: "queue.booked",
+            action: "appointment.booked",
             subject: &format!("appointment:{}", row.id),
             detail: serde_json::json!({ "office": office.row.code, "group": group.letter, "day": row.day, "slot": slot }),
         },
@@ -257,7 +257,7 @@ pub async fn cancel(app: &AppState, who: &CurrentUser, id: &str) -> Result<(), Q
         &mut tx,
         audit::Entry {
             actor_id: Some(&who.id),
-            action: "queue.cancelled",
+            action: "appointment.cancelled",
             subject: &format!("appointment:{}", row.id),
             detail: serde_json::json!({}),
         },
@@ -311,7 +311,7 @@ pub async fn reschedule(
         &mut tx,
         audit::Entry {
             actor_id: Some(&who.id),
-            action: "queue.rescheduled",
+            action: "appointment.rescheduled",
             subject: &format!("appointment:{}", row.id),
             detail: serde_json::json!({ "day": day_text, "slot": slot }),
         },

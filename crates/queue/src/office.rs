@@ -218,7 +218,7 @@ pub async fn set_hours(
         &mut tx,
         audit::Entry {
             actor_id: Some(&who.id),
-            action: "queue.hours_changed",
+            action: "queue_office.hours_changed",
             subject: &format!("office:{}", office.row.code),
             detail: serde_json::json!({ "weekdays": parsed.len() }),
         },
@@ -254,7 +254,7 @@ pub async fn set_counter(
         &mut tx,
         audit::Entry {
             actor_id: Some(&who.id),
-            action: "queue.counter_changed",
+            action: "queue_office.counter_changed",
             subject: &format!("office:{}:counter:{number}", office.row.code),
             detail: serde_json::json!({ "active": active, "groups": letters }),
         },

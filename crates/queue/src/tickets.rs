@@ -161,7 +161,7 @@ async fn draw(
             &mut tx,
             audit::Entry {
                 actor_id: actor,
-                action: "queue.ticket_issued",
+                action: "ticket.issued",
                 subject: &format!("ticket:{}", row.id),
                 detail: serde_json::json!({ "number": row.number, "office": office.row.code }),
             },
@@ -346,7 +346,7 @@ pub async fn call_next(
             &mut tx,
             audit::Entry {
                 actor_id: Some(&who.id),
-                action: "queue.called",
+                action: "ticket.called",
                 subject: &format!("ticket:{}", next.id),
                 detail: serde_json::json!({ "counter": counter.number }),
             },
@@ -409,15 +409,15 @@ pub async fn act(
                     .await?,
                 );
             }
-            (ok, "queue.recalled")
+            (ok, "ticket.recalled")
         }
         CounterAction::NoShow => (
             store::finish_ticket(&mut tx, &current.id, "no_show", None, at).await?,
-            "queue.no_show",
+            "ticket.no_show",
         ),
         CounterAction::Finish => (
             store::finish_ticket(&mut tx, &current.id, "done", application_id, at).await?,
-            "queue.finished",
+            "ticket.finished",
         ),
     };
     if !changed {
@@ -470,7 +470,7 @@ pub async fn transfer(
         &mut tx,
         audit::Entry {
             actor_id: Some(&who.id),
-            action: "queue.transferred",
+            action: "ticket.transferred",
             subject: &format!("ticket:{}", current.id),
             detail: serde_json::json!({ "from_counter": counter.number, "to_group": group.letter }),
         },
