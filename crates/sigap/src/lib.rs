@@ -34,7 +34,12 @@ use utoipa::OpenApi as _;
 
 /// Every capability's texts.
 pub fn catalogue() -> Result<Catalogue, String> {
-    Catalogue::new(&[PLATFORM_CATALOGUE, accounts::CATALOGUE, services::CATALOGUE])
+    Catalogue::new(&[
+        PLATFORM_CATALOGUE,
+        accounts::CATALOGUE,
+        services::CATALOGUE,
+        complaints::CATALOGUE,
+    ])
 }
 
 /// Every capability's navigation, in display order.
@@ -43,6 +48,7 @@ fn navigation() -> Vec<NavItem> {
     let (home, rest) = accounts::NAV.split_at(1);
     home.iter()
         .chain(services::NAV)
+        .chain(complaints::NAV)
         .chain(rest)
         .copied()
         .collect()
@@ -87,6 +93,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = RootDoc::openapi();
     doc.merge(accounts::ApiDoc::openapi());
     doc.merge(services::ApiDoc::openapi());
+    doc.merge(complaints::ApiDoc::openapi());
     doc
 }
 
@@ -101,6 +108,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(accounts::routes())
         .merge(services::routes(state.settings.max_upload_bytes))
+        .merge(complaints::routes(state.settings.max_upload_bytes))
         .merge(assets::routes())
         .merge(ops::routes())
         .route(

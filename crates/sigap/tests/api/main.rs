@@ -10,6 +10,7 @@ mod applications;
 mod audit;
 mod browser;
 mod catalogue;
+mod complaints;
 mod config;
 mod office;
 mod outbox;
