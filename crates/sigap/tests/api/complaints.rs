@@ -249,6 +249,78 @@ async fn an_anonymous_complaint_is_read_with_its_number_and_access_code_only() {
             .await
             .expect("send");
         assert_eq!(refused.status(), 404);
+
+        // Guessing is slowed down: after 10 wrong pairs from one address, even the right one waits.
+        for _ in 0..8 {
+            let wrong = api
+                .request(reqwest::Method::POST, "/api/v1/complaints/lookup")
+                .json(&serde_json::json!({"number": number, "access_code": "CCCCC-CCCCC"}))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(wrong.status(), 404);
+        }
+        let waits = api
+            .request(reqwest::Method::POST, "/api/v1/complaints/lookup")
+            .json(&serde_json::json!({"number": number, "access_code": code}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(waits.status(), 429);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_keys_are_issued_once_and_revoked_from_the_admin_page() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        assert_eq!(citizen.get("/admin/open311-keys").await.status(), 403);
+
+        let admin = app.browser();
+        admin.login_ok("admin.layanan", DEMO_PASSWORD).await;
+        let nameless = admin.post("/admin/open311-keys", &[("label", "")]).await;
+        assert_eq!(nameless.status(), 422);
+        assert!(nameless.text().await.expect("text").contains("Tulis nama aplikasi mitra"));
+        let issued = admin
+            .post("/admin/open311-keys", &[("label", "Aplikasi Kelurahan Alak")])
+            .await;
+        assert_eq!(issued.status(), 200);
+        let page = issued.text().await.expect("text");
+        let key = page
+            .split("data-testid=\"new-key\">")
+            .nth(1)
+            .and_then(|rest| rest.split("<code>").nth(1))
+            .and_then(|rest| rest.split('<').next())
+            .expect("the key is shown once")
+            .to_string();
+        assert!(key.starts_with("o311_"), "{key}");
+        let later = admin.text("/admin/open311-keys").await;
+        assert!(later.contains("Aplikasi Kelurahan Alak") && !later.contains(&key));
+
+        let api = app.api();
+        let fields = [
+            ("api_key", key.as_str()),
+            ("service_code", "lainnya"),
+            ("description", "Anjing liar berkeliaran di halaman Puskesmas Alak."),
+            ("address_string", "Puskesmas Alak"),
+        ];
+        assert_eq!(post_request(&api, &fields).await.status(), 200);
+        let revoke_path = later
+            .split("action=\"")
+            .map(|rest| rest.split('"').next().unwrap_or_default())
+            .find(|action| action.ends_with("/revoke"))
+            .expect("a revoke button")
+            .to_string();
+        assert_eq!(admin.post(&revoke_path, &[]).await.status(), 303);
+        assert_eq!(post_request(&api, &fields).await.status(), 403);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('open311_key.issued', 'open311_key.revoked')")
+                .await,
+            2
+        );
     })
     .await;
 }

@@ -5,13 +5,13 @@
 //! shape, `[{"code": 400, "description": "..."}]`, with the matching HTTP status.
 //! Datetimes are W3C/RFC 3339 in WITA (`2026-11-29T14:05:00+08:00`).
 
-use std::fmt::Write as _;
+mod format;
 
 use axum::{
     Json, Router,
     body::Bytes,
     extract::{Path, RawQuery, State},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -24,6 +24,9 @@ use platform::{
 };
 use serde::Serialize;
 
+use self::format::{
+    DEFINITION, Format, REQUESTS, SERVICES, error, errors, internal, parse_datetime, respond, w3c,
+};
 use crate::{
     error::ComplaintError,
     filing::{self, Channel311, ComplaintInput, Extras},
@@ -47,217 +50,6 @@ pub fn routes() -> Router<AppState> {
         .route("/open311/v2/requests.xml", get(requests_xml).post(post_xml))
         .route("/open311/v2/requests/{file}", get(request))
         .route("/open311/v2/{*rest}", get(unknown).post(unknown))
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Xml,
-}
-
-impl Format {
-    /// `name.json` → ("name", Json).
-    fn split(file: &str) -> Option<(&str, Format)> {
-        if let Some(stem) = file.strip_suffix(".json") {
-            Some((stem, Format::Json))
-        } else {
-            file.strip_suffix(".xml").map(|stem| (stem, Format::Xml))
-        }
-    }
-}
-
-// ---------- XML, written by hand: a handful of flat elements ----------
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Element order of the spec's XML examples (JSON objects have none): services,
-/// service definitions, requests, errors.
-const SERVICE_ORDER: &[&str] = &[
-    "service_code",
-    "service_name",
-    "description",
-    "metadata",
-    "type",
-    "keywords",
-    "group",
-];
-const DEFINITION_ORDER: &[&str] = &[
-    "service_code",
-    "attributes",
-    "variable",
-    "code",
-    "datatype",
-    "required",
-    "datatype_description",
-    "order",
-    "description",
-    "values",
-    "key",
-    "name",
-];
-const REQUEST_ORDER: &[&str] = &[
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-    "token",
-    "account_id",
-];
-const ERROR_ORDER: &[&str] = &["code", "description"];
-
-/// (root element, item element, element order) of each kind of answer.
-type Shape = (&'static str, &'static str, &'static [&'static str]);
-const SERVICES: Shape = ("services", "service", SERVICE_ORDER);
-const DEFINITION: Shape = ("service_definition", "item", DEFINITION_ORDER);
-const REQUESTS: Shape = ("service_requests", "request", REQUEST_ORDER);
-const ERRORS: Shape = ("errors", "error", ERROR_ORDER);
-
-/// A JSON value as XML elements (objects become elements in `order`, arrays repeat
-/// `item_name`).
-fn xml_value(
-    out: &mut String,
-    name: &str,
-    value: &serde_json::Value,
-    item_name: &str,
-    order: &[&str],
-) {
-    use serde_json::Value;
-    match value {
-        Value::Null => {
-            let _ = write!(out, "<{name}/>");
-        }
-        Value::Object(map) => {
-            let _ = write!(out, "<{name}>");
-            let mut entries: Vec<_> = map.iter().collect();
-            entries
-                .sort_by_key(|(key, _)| order.iter().position(|k| k == key).unwrap_or(order.len()));
-            for (key, inner) in entries {
-                let singular = match key.as_str() {
-                    "attributes" => "attribute",
-                    "values" => "value",
-                    _ => "item",
-                };
-                xml_value(out, key, inner, singular, order);
-            }
-            let _ = write!(out, "</{name}>");
-        }
-        Value::Array(items) => {
-            let _ = write!(out, "<{name}>");
-            for item in items {
-                xml_value(out, item_name, item, "item", order);
-            }
-            let _ = write!(out, "</{name}>");
-        }
-        Value::String(text) => {
-            let _ = write!(out, "<{name}>{}</{name}>", escape(text));
-        }
-        other => {
-            let _ = write!(out, "<{name}>{other}</{name}>");
-        }
-    }
-}
-
-fn respond(
-    status: StatusCode,
-    format: Format,
-    (root, item, order): (&str, &str, &[&str]),
-    body: serde_json::Value,
-) -> Response {
-    match format {
-        Format::Json => (status, Json(body)).into_response(),
-        Format::Xml => {
-            let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-            xml_value(&mut out, root, &body, item, order);
-            let mut response = (status, out).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/xml; charset=utf-8"),
-            );
-            response
-        }
-    }
-}
-
-/// The spec's error list, one entry per problem, with the HTTP status of the first.
-fn errors(format: Format, status: StatusCode, descriptions: &[String]) -> Response {
-    let body: Vec<serde_json::Value> = descriptions
-        .iter()
-        .map(|d| serde_json::json!({ "code": status.as_u16(), "description": d }))
-        .collect();
-    respond(status, format, ERRORS, serde_json::Value::Array(body))
-}
-
-fn error(format: Format, status: StatusCode, description: &str) -> Response {
-    errors(format, status, &[description.to_string()])
-}
-
-fn internal(format: Format, tr: &Tr, cause: ComplaintError) -> Response {
-    match cause {
-        ComplaintError::NotFound => error(
-            format,
-            StatusCode::NOT_FOUND,
-            tr.t("complaints.o311_not_found"),
-        ),
-        other => {
-            let reference = platform::ids::new_id();
-            tracing::error!(error.reference = %reference, error = ?other, "open311 request failed");
-            error(
-                format,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &tr.f("complaints.o311_internal", &[("reference", &reference)]),
-            )
-        }
-    }
-}
-
-/// "2026-11-29T14:05:00+08:00"
-fn w3c(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|ts| {
-            ts.to_zoned(clock::wita().clone())
-                .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
-/// A W3C datetime with an offset, or a bare date (taken as WITA midnight).
-fn parse_datetime(raw: &str) -> Option<i64> {
-    let raw = raw.trim();
-    if let Ok(ts) = raw.parse::<jiff::Timestamp>() {
-        return Some(ts.as_millisecond());
-    }
-    let date: jiff::civil::Date = raw.parse().ok()?;
-    date.to_zoned(clock::wita().clone())
-        .ok()
-        .map(|z| z.timestamp().as_millisecond())
 }
 
 // ---------- services ----------
