@@ -294,7 +294,7 @@ pub async fn file(
         contact_name,
         contact_email,
         contact_phone,
-        access_code_hash: None,
+        access_code_hash: access_hash.clone(),
         lang: lang.code().to_string(),
         channel: channel.as_str().to_string(),
         description: String::new(),
@@ -356,7 +356,7 @@ pub async fn notify_complainant(
     if !text.is_empty() {
         body.push_str(&format!("\n\n{text}"));
     }
-    if row.complainant_id.is_none() {
+    if row.access_code_hash.is_some() {
         body.push_str(&format!("\n{}", tr.t("complaints.notify_anonymous_hint")));
     }
     if let Some(user_id) = row.complainant_id.as_deref() {

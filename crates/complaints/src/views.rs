@@ -131,10 +131,11 @@ impl ComplaintView {
                 (
                     clock::format_wita(e.at_ms, lang),
                     // "Forwarded" says more than the status it leads back to.
-                    tr.t(Action::parse(&e.action)
-                        .filter(|a| *a == Action::Forward)
-                        .map_or(e.status.label_key(), Action::label_key))
-                        .to_string(),
+                    if Action::parse(&e.action) == Some(Action::Forward) {
+                        tr.t("complaints.event_forwarded").to_string()
+                    } else {
+                        tr.t(e.status.label_key()).to_string()
+                    },
                     e.note.clone(),
                 )
             })

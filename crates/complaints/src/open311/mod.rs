@@ -13,7 +13,7 @@ use axum::{
     extract::{Path, RawQuery, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{any, get},
 };
 use platform::{
     AppState, clock,
@@ -38,18 +38,37 @@ use crate::{
 };
 
 pub fn routes() -> Router<AppState> {
+    // Any other method gets the spec's error list too, not the API's own error shape.
     Router::new()
-        .route("/open311/v2/discovery.json", get(discovery))
-        .route("/open311/v2/services.json", get(services_json))
-        .route("/open311/v2/services.xml", get(services_xml))
-        .route("/open311/v2/services/{file}", get(definition))
+        .route(
+            "/open311/v2/discovery.json",
+            get(discovery).fallback(not_allowed),
+        )
+        .route(
+            "/open311/v2/services.json",
+            get(services_json).fallback(not_allowed),
+        )
+        .route(
+            "/open311/v2/services.xml",
+            get(services_xml).fallback(not_allowed),
+        )
+        .route(
+            "/open311/v2/services/{file}",
+            get(definition).fallback(not_allowed),
+        )
         .route(
             "/open311/v2/requests.json",
-            get(requests_json).post(post_json),
+            get(requests_json).post(post_json).fallback(not_allowed),
         )
-        .route("/open311/v2/requests.xml", get(requests_xml).post(post_xml))
-        .route("/open311/v2/requests/{file}", get(request))
-        .route("/open311/v2/{*rest}", get(unknown).post(unknown))
+        .route(
+            "/open311/v2/requests.xml",
+            get(requests_xml).post(post_xml).fallback(not_allowed),
+        )
+        .route(
+            "/open311/v2/requests/{file}",
+            get(request).fallback(not_allowed),
+        )
+        .route("/open311/v2/{*rest}", any(unknown))
 }
 
 // ---------- services ----------
@@ -559,6 +578,14 @@ async fn post_json(State(app): State<AppState>, shell: Shell, body: Bytes) -> Re
 
 async fn post_xml(State(app): State<AppState>, shell: Shell, body: Bytes) -> Response {
     create(&app, &shell, Format::Xml, &body).await
+}
+
+async fn not_allowed(shell: Shell) -> Response {
+    error(
+        Format::Json,
+        StatusCode::METHOD_NOT_ALLOWED,
+        shell.t("complaints.o311_method"),
+    )
 }
 
 async fn unknown(shell: Shell) -> Response {

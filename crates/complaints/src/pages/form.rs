@@ -165,11 +165,19 @@ async fn form_page(
 ) -> Result<FormPage, WebError> {
     let tr = shell.tr.clone();
     let lang = tr.lang;
+    let limit_mb = format!("{:.0}", app.settings.max_upload_bytes as f64 / 1_048_576.0);
+    // The size limit comes from the settings, so its message is completed here (summary too).
+    let errors: Vec<FieldError> = errors
+        .into_iter()
+        .map(|e| FieldError {
+            message: e.message.replace("{limit}", &limit_mb),
+            ..e
+        })
+        .collect();
+    let photo_error = error_for(&errors, "photo");
     let text = |name: &'static str, value: &str| {
         FieldView::text(&tr, name, &format!("complaints.{name}"), value, &errors)
     };
-    let limit_mb = format!("{:.0}", app.settings.max_upload_bytes as f64 / 1_048_576.0);
-    let photo_error = error_for(&errors, "photo").map(|m| m.replace("{limit}", &limit_mb));
     Ok(FormPage {
         anonymous: user.is_none(),
         categories: views::categories(app, lang).await?,

@@ -419,6 +419,24 @@ async fn a_program_renamed_to_jpg_is_refused_as_photo_and_nothing_is_stored() {
             "the category is kept"
         );
         assert_eq!(app.count("SELECT COUNT(*) FROM complaints").await, 0);
+        // A photo over the size limit is named with the limit, in the summary and at the field.
+        let mut large = png();
+        large.splice(12..12, vec![0u8; 5 * 1024 * 1024]);
+        let response = file_multipart(
+            &web,
+            &[("category", "ketertiban"), ("description", description)],
+            Some(("besar.png", large)),
+        )
+        .await;
+        assert_eq!(response.status(), 413);
+        let page = response.text().await.expect("text");
+        assert_eq!(
+            page.matches("Foto lebih besar dari 5 MB").count(),
+            2,
+            "{page}"
+        );
+        assert!(page.contains(description));
+        assert_eq!(app.count("SELECT COUNT(*) FROM complaints").await, 0);
         let blobs = app.data_dir.join("blobs");
         assert!(
             !blobs.exists() || std::fs::read_dir(&blobs).expect("dir").next().is_none(),
@@ -540,9 +558,14 @@ async fn staff_of_another_agency_and_other_citizens_see_nothing_and_are_audited(
         )
         .await;
         assert_eq!(forward.status(), 200);
-        assert_eq!(
-            other.get(&format!("/office/complaints/{number}")).await.status(),
-            200
+        let taken_over = other.get(&format!("/office/complaints/{number}")).await;
+        assert_eq!(taken_over.status(), 200);
+        assert!(
+            taken_over
+                .text()
+                .await
+                .expect("text")
+                .contains("Diteruskan ke instansi lain")
         );
         let gone = alak
             .request(reqwest::Method::GET, &format!("/api/v1/office/complaints/{number}"))
@@ -697,6 +720,19 @@ async fn open311_services_and_their_definitions_follow_the_spec() {
         let public = get("/open311/v2/services/jalan-drainase.xml").await.expect("send");
         let public = public.text().await.expect("text");
         assert!(public.contains("<service_definition><service_code>jalan-drainase</service_code><attributes><attribute>"), "{public}");
+
+        let put = api
+            .request(reqwest::Method::PUT, "/open311/v2/services.json")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(put.status(), 405);
+        let body: Value = put.json().await.expect("json");
+        assert_eq!(body[0]["code"], 405);
+        let elsewhere = get("/open311/v2/tickets.json").await.expect("send");
+        assert_eq!(elsewhere.status(), 404);
+        let body: Value = elsewhere.json().await.expect("json");
+        assert_eq!(body[0]["code"], 404);
 
         let unknown = get("/open311/v2/services/bukan-layanan.json").await.expect("send");
         assert_eq!(unknown.status(), 404);
