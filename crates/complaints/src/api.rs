@@ -30,8 +30,8 @@ use crate::{
 #[openapi(
     paths(categories, file_complaint, my_complaints, my_complaint, lookup, office_inbox, office_complaint, act,
           list_keys, issue_key, revoke_key),
-    components(schemas(Category, ComplaintInput, Filed, Complaint, Status, Action, Timing, OfficeComplaint,
-                       Lookup, ActionInput, ActionDone, KeyRow, KeyInput, IssuedKey)),
+    components(schemas(ComplaintCategory, ComplaintInput, Filed, Complaint, Status, Action, Timing, OfficeComplaint,
+                       ComplaintLookup, ComplaintActionInput, ComplaintActionDone, KeyRow, Open311KeyInput, IssuedOpen311Key)),
     tags((name = "complaints", description = "Complaints (pengaduan): filing, staff triage and answers, Open311 partner keys. \
 The Open311 GeoReport v2 interface itself is at /open311/v2/ (services.json, requests.json)."))
 )]
@@ -54,7 +54,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Serialize, ToSchema)]
-struct Category {
+struct ComplaintCategory {
     code: String,
     /// `service` (about a service of the catalogue: send `service`) or `public`.
     kind: String,
@@ -65,14 +65,14 @@ struct Category {
 }
 
 /// Complaint categories, in the order the form shows them.
-#[utoipa::path(get, path = "/api/v1/complaint-categories", tag = "complaints", responses((status = 200, body = [Category])))]
-async fn categories(State(app): State<AppState>) -> Result<Json<Vec<Category>>, WebError> {
+#[utoipa::path(get, path = "/api/v1/complaint-categories", tag = "complaints", responses((status = 200, body = [ComplaintCategory])))]
+async fn categories(State(app): State<AppState>) -> Result<Json<Vec<ComplaintCategory>>, WebError> {
     let rows = store::list_categories(&app.db)
         .await
         .map_err(ComplaintError::from)?;
     Ok(Json(
         rows.into_iter()
-            .map(|c| Category {
+            .map(|c| ComplaintCategory {
                 code: c.code,
                 kind: c.kind,
                 name_id: c.name_id,
@@ -185,19 +185,19 @@ async fn my_complaint(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-struct Lookup {
+struct ComplaintLookup {
     number: String,
     access_code: String,
 }
 
 /// An anonymous complaint by its number and access code; a wrong pair is 404 (and counted:
 /// 10 failures in 15 minutes from one address give 429).
-#[utoipa::path(post, path = "/api/v1/complaints/lookup", tag = "complaints", request_body = Lookup,
+#[utoipa::path(post, path = "/api/v1/complaints/lookup", tag = "complaints", request_body = ComplaintLookup,
     responses((status = 200, body = Complaint), (status = 404), (status = 429)))]
 async fn lookup(
     State(app): State<AppState>,
     ClientAddress(client): ClientAddress,
-    Json(input): Json<Lookup>,
+    Json(input): Json<ComplaintLookup>,
 ) -> Result<Json<Complaint>, WebError> {
     Ok(Json(
         filing::lookup(&app, &client, &input.number, &input.access_code)
@@ -262,7 +262,7 @@ async fn office_complaint(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-struct ActionInput {
+struct ComplaintActionInput {
     /// `accept`, `mark_not_relevant`, `forward`, `respond` or `close`.
     action: String,
     /// The reason (not relevant, forward) or the answer (respond): 5–2000 characters.
@@ -272,25 +272,25 @@ struct ActionInput {
 }
 
 #[derive(Serialize, ToSchema)]
-struct ActionDone {
+struct ComplaintActionDone {
     status: Status,
 }
 
 /// Take an action on a complaint. 409 when the status no longer allows it (someone acted first).
 #[utoipa::path(post, path = "/api/v1/office/complaints/{number}/actions", tag = "complaints", security(("bearer" = [])),
-    params(("number" = String, Path)), request_body = ActionInput,
-    responses((status = 200, body = ActionDone), (status = 404), (status = 409), (status = 422)))]
+    params(("number" = String, Path)), request_body = ComplaintActionInput,
+    responses((status = 200, body = ComplaintActionDone), (status = 404), (status = 409), (status = 422)))]
 async fn act(
     State(app): State<AppState>,
     user: CurrentUser,
     Path(number): Path<String>,
-    Json(input): Json<ActionInput>,
-) -> Result<Json<ActionDone>, WebError> {
+    Json(input): Json<ComplaintActionInput>,
+) -> Result<Json<ComplaintActionDone>, WebError> {
     let action = Action::parse(&input.action).ok_or_else(|| {
         WebError::Invalid(vec![("action".to_string(), "complaints.action_unknown")])
     })?;
     let status = office::act(&app, &user, &number, action, &input.note, &input.agency).await?;
-    Ok(Json(ActionDone { status }))
+    Ok(Json(ComplaintActionDone { status }))
 }
 
 /// Open311 partner keys (superadmins and service admins); never the keys themselves.
@@ -305,28 +305,28 @@ async fn list_keys(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-struct KeyInput {
+struct Open311KeyInput {
     /// The partner app's name.
     label: String,
 }
 
 #[derive(Serialize, ToSchema)]
-struct IssuedKey {
+struct IssuedOpen311Key {
     id: String,
     /// Shown once; only its SHA-256 is kept.
     api_key: String,
 }
 
 /// Issue an Open311 key for a partner app.
-#[utoipa::path(post, path = "/api/v1/open311-keys", tag = "complaints", security(("bearer" = [])), request_body = KeyInput,
-    responses((status = 201, body = IssuedKey), (status = 403), (status = 422)))]
+#[utoipa::path(post, path = "/api/v1/open311-keys", tag = "complaints", security(("bearer" = [])), request_body = Open311KeyInput,
+    responses((status = 201, body = IssuedOpen311Key), (status = 403), (status = 422)))]
 async fn issue_key(
     State(app): State<AppState>,
     user: CurrentUser,
-    Json(input): Json<KeyInput>,
+    Json(input): Json<Open311KeyInput>,
 ) -> Result<Response, WebError> {
     let (id, api_key) = keys::issue(&app, &user, &input.label).await?;
-    Ok((StatusCode::CREATED, Json(IssuedKey { id, api_key })).into_response())
+    Ok((StatusCode::CREATED, Json(IssuedOpen311Key { id, api_key })).into_response())
 }
 
 /// Revoke an Open311 key.

@@ -73,6 +73,7 @@ pub type PhotoUpload = Option<Result<Vec<u8>, UploadProblem>>;
 
 /// A filed complaint: its number and, for an anonymous complainant, the access code (shown once).
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = FiledComplaint)]
 pub struct Filed {
     pub number: String,
     #[serde(skip_serializing_if = "Option::is_none")]

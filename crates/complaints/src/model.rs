@@ -121,6 +121,7 @@ impl AccessCode {
 /// Where a complaint stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ComplaintStatus)]
 pub enum Status {
     /// Filed; waiting for the responsible agency to verify it (SP4N-LAPOR!: 3 working days).
     Received,
@@ -137,6 +138,7 @@ pub enum Status {
 /// What staff do with a complaint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ComplaintAction)]
 pub enum Action {
     Accept,
     MarkNotRelevant,

@@ -51,6 +51,7 @@ fn agencies_of(who: &CurrentUser) -> Option<Vec<String>> {
 
 /// How long a complaint has waited, against the verification deadline.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ComplaintTiming)]
 pub struct Timing {
     /// Last day (WITA, YYYY-MM-DD) to verify: 3 working days after it arrived.
     pub verify_by: String,

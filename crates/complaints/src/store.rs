@@ -431,6 +431,7 @@ pub async fn list_events(db: &Db, complaint_id: &str) -> Result<Vec<EventRow>, s
 // ---------- Open311 API keys ----------
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Open311Key)]
 pub struct KeyRow {
     pub id: String,
     pub label: String,

@@ -1048,6 +1048,13 @@ async fn open311_requests_are_filtered_and_never_show_personal_data() {
         ] {
             assert!(doc["paths"].get(path).is_some(), "{path} documented");
         }
+        // Schema names of this capability do not replace another capability's.
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas["ComplaintStatus"].is_object() && schemas["ComplaintCategory"].is_object());
+        assert!(
+            schemas["Category"]["enum"].is_array(),
+            "the services' Category stays theirs"
+        );
     })
     .await;
 }
