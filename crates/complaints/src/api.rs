@@ -4,7 +4,7 @@
 
 use axum::{
     Json, Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{delete, get, post},
@@ -15,7 +15,7 @@ use platform::{
     web::{WebError, context::ClientAddress, shell::Shell},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::{
     error::ComplaintError,
@@ -227,16 +227,24 @@ fn office_view(row: ComplaintRow, timing: Timing) -> OfficeComplaint {
     }
 }
 
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+struct InboxFilter {
+    /// Finished (closed, not relevant) complaints too.
+    all: bool,
+}
+
 /// Open complaints of the agencies where the caller is a service admin (superadmin: all),
 /// oldest first, with the 3-working-day verification deadline.
-#[utoipa::path(get, path = "/api/v1/office/complaints", tag = "complaints", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/office/complaints", tag = "complaints", security(("bearer" = [])), params(InboxFilter),
     responses((status = 200, body = [OfficeComplaint]), (status = 403)))]
 async fn office_inbox(
     State(app): State<AppState>,
     user: CurrentUser,
+    Query(query): Query<InboxFilter>,
 ) -> Result<Json<Vec<OfficeComplaint>>, WebError> {
     Ok(Json(
-        office::inbox(&app, &user)
+        office::inbox(&app, &user, query.all)
             .await?
             .into_iter()
             .map(|(row, timing)| office_view(row, timing))

@@ -78,16 +78,18 @@ pub fn timing(calendar: &calendar::Calendar, row: &ComplaintRow) -> Timing {
     }
 }
 
-/// The open complaints `who` handles, oldest first, with their timing.
+/// The complaints `who` handles, oldest first, with their timing: the open ones, or all with
+/// `include_finished`.
 pub async fn inbox(
     app: &AppState,
     who: &CurrentUser,
+    include_finished: bool,
 ) -> Result<Vec<(ComplaintRow, Timing)>, ComplaintError> {
     if !is_complaint_staff(who) {
         return Err(ComplaintError::Forbidden);
     }
     let agencies = agencies_of(who);
-    let rows = store::list_for_agencies(&app.db, agencies.as_deref(), false).await?;
+    let rows = store::list_for_agencies(&app.db, agencies.as_deref(), include_finished).await?;
     let calendar = services::holidays::load_calendar(app).await?;
     Ok(rows
         .into_iter()

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -42,15 +42,25 @@ struct InboxLine {
 struct InboxPage {
     shell: Shell,
     lines: Vec<InboxLine>,
+    all: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct InboxQuery {
+    /// `1`: finished complaints too.
+    all: String,
 }
 
 pub(super) async fn inbox(
     State(app): State<AppState>,
     shell: Shell,
     user: CurrentUser,
+    Query(query): Query<InboxQuery>,
 ) -> Result<Response, WebError> {
+    let all = query.all == "1";
     let categories = views::categories(&app, shell.tr.lang).await?;
-    let lines = office::inbox(&app, &user)
+    let lines = office::inbox(&app, &user, all)
         .await?
         .into_iter()
         .map(|(row, timing)| InboxLine {
@@ -65,7 +75,7 @@ pub(super) async fn inbox(
             number: row.number,
         })
         .collect();
-    page(&InboxPage { shell, lines }, StatusCode::OK)
+    page(&InboxPage { shell, lines, all }, StatusCode::OK)
 }
 
 struct ActionView {

@@ -146,8 +146,9 @@ async fn a_citizen_files_a_complaint_and_reads_the_answer_after_the_office_handl
             .await,
             4
         );
-        // The office's answer has left the inbox.
+        // Closed, it has left the inbox of open complaints but stays on record.
         assert!(!office.text("/office/complaints").await.contains(&number));
+        assert!(office.text("/office/complaints?all=1").await.contains(&number));
     })
     .await;
 }
