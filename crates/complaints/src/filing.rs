@@ -226,10 +226,12 @@ pub async fn file(
     };
     let id = platform::ids::new_id();
     let now = clock::now_ms();
-    let mut tx = app.db.begin().await?;
-    let mut number = ComplaintNumber::generate();
+    // A taken number (one chance in billions) is retried in a fresh transaction: PostgreSQL
+    // refuses every further statement of a transaction in which one failed.
     let mut attempts = 0;
-    loop {
+    let (mut tx, number) = loop {
+        let number = ComplaintNumber::generate();
+        let mut tx = app.db.begin().await?;
         let new = NewComplaint {
             number: number.as_str(),
             category_code: &category.code,
@@ -251,16 +253,16 @@ pub async fn file(
             kelurahan_code: kelurahan,
         };
         if store::insert_complaint(&mut tx, &id, &new, now).await? {
-            break;
+            break (tx, number);
         }
+        tx.rollback().await?;
         attempts += 1;
-        if attempts > 5 {
+        if attempts >= 5 {
             return Err(ComplaintError::Internal(anyhow::anyhow!(
                 "no free complaint number after 5 draws"
             )));
         }
-        number = ComplaintNumber::generate();
-    }
+    };
     store::insert_event(
         &mut tx,
         &id,
