@@ -183,6 +183,7 @@ async fn start(backend: &str) -> anyhow::Result<Running> {
     let state = sigap::state(config.check()?).await?;
     accounts::demo::load(&state).await?;
     services::demo::load(&state).await?;
+    complaints::demo::load(&state).await?;
     let server = sigap::Server::build(state.clone()).await?;
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();

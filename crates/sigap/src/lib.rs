@@ -39,6 +39,7 @@ pub fn catalogue() -> Result<Catalogue, String> {
         accounts::CATALOGUE,
         services::CATALOGUE,
         queue::CATALOGUE,
+        complaints::CATALOGUE,
     ])
 }
 
@@ -49,6 +50,7 @@ fn navigation() -> Vec<NavItem> {
     home.iter()
         .chain(services::NAV)
         .chain(queue::NAV)
+        .chain(complaints::NAV)
         .chain(rest)
         .copied()
         .collect()
@@ -97,6 +99,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(services::ApiDoc::openapi());
     doc.merge(services::ApplicationsApiDoc::openapi());
     doc.merge(queue::ApiDoc::openapi());
+    doc.merge(complaints::ApiDoc::openapi());
     doc
 }
 
@@ -112,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(services::routes(state.settings.max_upload_bytes))
         .merge(queue::routes())
+        .merge(complaints::routes(state.settings.max_upload_bytes))
         .merge(assets::routes())
         .merge(ops::routes())
         .route(

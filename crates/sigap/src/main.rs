@@ -200,6 +200,7 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
 async fn load_demo(state: &platform::AppState) -> anyhow::Result<()> {
     let report = accounts::demo::load(state).await?;
     let (services_added, holidays_added) = services::demo::load(state).await?;
+    let (complaints_added, _) = complaints::demo::load(state).await?;
     println!(
         "Demo data loaded: {} agencies, {} staff accounts, {} citizens added (existing records kept).",
         report.agencies_created, report.staff_created, report.citizens_created
@@ -211,6 +212,7 @@ async fn load_demo(state: &platform::AppState) -> anyhow::Result<()> {
             queue::demo::DEMO_OFFICE
         );
     }
+    println!("Demo complaints: {complaints_added} added.");
     println!(
         "Every demo account uses the password: {}",
         accounts::demo::DEMO_PASSWORD

@@ -10,6 +10,7 @@ const NOT_KEYS: &[&str] = &["role.granted", "role.revoked"];
 const PREFIXES: &[&str] = &[
     "accounts.",
     "services.",
+    "complaints.",
     "files.",
     "error.",
     "nav.",
@@ -55,7 +56,7 @@ fn every_key_named_in_code_or_templates_has_both_translations() {
     let catalogue = sigap::catalogue().expect("the catalogue loads (both languages complete)");
     let crates = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for name in ["platform", "accounts", "services", "queue"] {
+    for name in ["platform", "accounts", "services", "queue", "complaints"] {
         source_files(&crates.join(name).join("src"), &mut files);
         source_files(&crates.join(name).join("templates"), &mut files);
     }

@@ -12,6 +12,7 @@ mod audit;
 mod authorisation;
 mod browser;
 mod catalogue;
+mod complaints;
 mod config;
 mod forms;
 mod office;

@@ -225,6 +225,14 @@ impl TestApp {
             .expect("demo queue office loads");
     }
 
+    /// The demo complaints and Open311 key, on top of `load_demo`. Separate because the demo
+    /// complaints notify demo citizens, which tests of other capabilities count.
+    pub async fn load_complaints_demo(&self) {
+        complaints::demo::load(&self.state)
+            .await
+            .expect("demo complaints load");
+    }
+
     /// A new browser: its own cookies, no redirects followed (tests look at each step).
     pub fn browser(&self) -> Browser {
         let jar = Arc::new(reqwest::cookie::Jar::default());
