@@ -4,7 +4,7 @@
 
 use axum::{
     Json, Router,
-    extract::{Path, Query, State},
+    extract::{DefaultBodyLimit, Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{delete, get, post},
@@ -30,19 +30,22 @@ use crate::{
 #[openapi(
     paths(categories, file_complaint, my_complaints, my_complaint, lookup, office_inbox, office_complaint, act,
           list_keys, issue_key, revoke_key),
-    components(schemas(ComplaintCategory, ComplaintInput, Filed, Complaint, Status, Action, Timing, OfficeComplaint,
+    components(schemas(ComplaintCategory, ComplaintInput, ComplaintApiInput, Filed, Complaint, Status, Action, Timing, OfficeComplaint,
                        ComplaintLookup, ComplaintActionInput, ComplaintActionDone, KeyRow, Open311KeyInput, IssuedOpen311Key)),
     tags((name = "complaints", description = "Complaints (pengaduan): filing, staff triage and answers, Open311 partner keys. \
 The Open311 GeoReport v2 interface itself is at /open311/v2/ (services.json, requests.json)."))
 )]
 pub struct ApiDoc;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/api/v1/complaint-categories", get(categories))
         .route(
             "/api/v1/complaints",
-            get(my_complaints).post(file_complaint),
+            // A photo arrives in base64, a third larger than the file.
+            get(my_complaints)
+                .post(file_complaint)
+                .layer(DefaultBodyLimit::max(max_upload_bytes * 4 / 3 + 64 * 1024)),
         )
         .route("/api/v1/complaints/lookup", post(lookup))
         .route("/api/v1/complaints/{number}", get(my_complaint))
@@ -129,25 +132,46 @@ impl From<ComplaintRow> for Complaint {
     }
 }
 
+/// A complaint as filed through the API: the form's fields and an optional photo.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+struct ComplaintApiInput {
+    #[serde(flatten)]
+    input: ComplaintInput,
+    /// Optional photo (JPEG or PNG, checked by content), in standard base64.
+    photo_base64: String,
+}
+
 /// File a complaint. With a citizen's bearer token it is theirs; without one it is anonymous and
-/// the answer carries an `access_code` (shown once) to read it later. No photo through this
-/// endpoint (the web form takes one).
-#[utoipa::path(post, path = "/api/v1/complaints", tag = "complaints", request_body = ComplaintInput,
+/// the answer carries an `access_code` (shown once) to read it later.
+#[utoipa::path(post, path = "/api/v1/complaints", tag = "complaints", request_body = ComplaintApiInput,
     responses((status = 201, body = Filed), (status = 403), (status = 422)))]
 async fn file_complaint(
     State(app): State<AppState>,
     shell: Shell,
     MaybeUser(user): MaybeUser,
-    Json(input): Json<ComplaintInput>,
+    Json(body): Json<ComplaintApiInput>,
 ) -> Result<Response, WebError> {
+    use base64::Engine as _;
     if user.as_ref().is_some_and(|u| !u.is_citizen()) {
         return Err(WebError::Forbidden);
     }
+    let photo = match body.photo_base64.trim() {
+        "" => None,
+        encoded => Some(Ok(base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|_| {
+                WebError::Invalid(vec![(
+                    "photo_base64".into(),
+                    "complaints.photo_base64_invalid",
+                )])
+            })?)),
+    };
     let filed = filing::file(
         &app,
         user.as_ref(),
-        &input,
-        None,
+        &body.input,
+        photo,
         Channel311::Api,
         Extras::default(),
         shell.tr.lang,

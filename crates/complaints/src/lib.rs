@@ -64,6 +64,6 @@ pub const NAV: &[NavItem] = &[
 /// Routes of this capability; photos are accepted up to `max_upload_bytes`.
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     pages::routes(max_upload_bytes)
-        .merge(api::routes())
+        .merge(api::routes(max_upload_bytes))
         .merge(open311::routes())
 }

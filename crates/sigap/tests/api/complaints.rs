@@ -1059,3 +1059,55 @@ async fn open311_requests_are_filtered_and_never_show_personal_data() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_photo_comes_through_the_api_checked_by_content_like_on_the_form() {
+    on_both(async |app| {
+        use base64::Engine as _;
+        app.load_demo().await;
+        let mut citizen = app.api();
+        citizen.sign_in(YULIANA, DEMO_PASSWORD).await;
+        let file = async |photo: String| {
+            citizen
+                .request(reqwest::Method::POST, "/api/v1/complaints")
+                .json(&serde_json::json!({
+                    "category": "kebersihan",
+                    "description": "Sampah menumpuk di depan pasar Alak sejak seminggu.",
+                    "photo_base64": photo,
+                }))
+                .send()
+                .await
+                .expect("send")
+        };
+        let garbled = file("%%% bukan base64".into()).await;
+        assert_eq!(garbled.status(), 422);
+        let body: Value = garbled.json().await.expect("json");
+        assert_eq!(body["error"]["fields"][0]["field"], "photo_base64");
+        let program =
+            file(base64::engine::general_purpose::STANDARD.encode(b"MZ\x90\x00\x03")).await;
+        assert_eq!(program.status(), 422);
+        let body: Value = program.json().await.expect("json");
+        assert_eq!(body["error"]["fields"][0]["field"], "photo");
+        assert_eq!(app.count("SELECT COUNT(*) FROM complaints").await, 0);
+
+        let filed = file(base64::engine::general_purpose::STANDARD.encode(png())).await;
+        assert_eq!(filed.status(), 201);
+        let number = filed.json::<Value>().await.expect("json")["number"]
+            .as_str()
+            .expect("number")
+            .to_string();
+        let mine: Value = citizen
+            .request(
+                reqwest::Method::GET,
+                &format!("/api/v1/complaints/{number}"),
+            )
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(mine["has_photo"], true);
+    })
+    .await;
+}
