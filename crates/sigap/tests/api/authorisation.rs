@@ -268,6 +268,72 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
                 &own_service_admins,
             ),
         ];
+        // A complaint about a public matter: Kecamatan Alak's service admins handle it.
+        let mut complainant = app.api();
+        complainant.sign_in(YULIANA, DEMO_PASSWORD).await;
+        let filed: serde_json::Value = complainant
+            .request(Method::POST, "/api/v1/complaints")
+            .json(&serde_json::json!({"category": "kebersihan", "description": "Sampah menumpuk di depan pasar sejak seminggu."}))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let number = filed["number"].as_str().expect("a complaint number").to_string();
+        let complaint = format!("/office/complaints/{number}");
+        let complaint_api = format!("/api/v1/office/complaints/{number}");
+        let counter_staff = {
+            let mut s = set(&["front_office@kec-alak", "service_admin@kec-alak"]);
+            s.extend(any_agency(&["superadmin"]));
+            s
+        };
+        let queue_readers = {
+            let mut s = counter_staff.clone();
+            s.extend(any_agency(&["leader"]));
+            s
+        };
+        let queue = "/queue/kantor-camat-alak";
+        let queue_api = "/api/v1/queue/offices/kantor-camat-alak";
+        let mut doors = doors;
+        doors.extend([
+            door(Method::GET, "/office/complaints", &service_admins),
+            door(Method::GET, &complaint, &own_service_admins),
+            Door {
+                // Closing a complaint nobody accepted is refused (409) for those admitted.
+                form: vec![("action", "close"), ("note", "")],
+                ..door(Method::POST, &format!("{complaint}/actions"), &own_service_admins)
+            },
+            door(Method::GET, "/api/v1/office/complaints", &service_admins),
+            door(Method::GET, &complaint_api, &own_service_admins),
+            door(Method::GET, "/admin/open311-keys", &service_admins),
+            door(Method::GET, &format!("{queue}/kiosk"), &counter_staff),
+            Door {
+                form: vec![("group", "Z")],
+                ..door(Method::POST, &format!("{queue}/tickets"), &counter_staff)
+            },
+            door(Method::GET, &format!("{queue}/counters/1"), &counter_staff),
+            Door {
+                form: vec![("group", "Z")],
+                ..door(Method::POST, &format!("{queue}/counters/1/transfer"), &counter_staff)
+            },
+            door(Method::GET, &format!("{queue}/figures"), &queue_readers),
+            door(Method::GET, &format!("{queue}/settings"), &own_service_admins),
+            Door {
+                form: vec![("opens_1", "25:00"), ("closes_1", "08:00")],
+                ..door(Method::POST, &format!("{queue}/settings"), &own_service_admins)
+            },
+            Door {
+                json: Some(serde_json::json!({"group": "Z"})),
+                ..door(Method::POST, &format!("{queue_api}/tickets"), &counter_staff)
+            },
+            door(Method::POST, &format!("{queue_api}/counters/1/recall"), &counter_staff),
+            door(Method::GET, &format!("{queue_api}/figures"), &queue_readers),
+            Door {
+                json: Some(serde_json::json!({"hours": [{"weekday": 1, "opens": "25:00", "closes": "08:00"}]})),
+                ..door(Method::PUT, &format!("{queue_api}/hours"), &own_service_admins)
+            },
+        ]);
         let mut wrong = Vec::new();
         for door in &doors {
             for visitor in &people {
