@@ -385,3 +385,22 @@ pub async fn send_reminders(app: &AppState) -> Result<usize, QueueError> {
     }
     Ok(sent)
 }
+
+/// Reminders go out from 09:00 WITA the day before a visit.
+const REMIND_FROM_HOUR_WITA: i8 = 9;
+
+/// Runs until `cancel`, every ten minutes sending the reminders that are due. Safe on every
+/// node at once: each appointment is marked reminded in the transaction that writes its message.
+pub async fn run_reminders(app: AppState, cancel: tokio_util::sync::CancellationToken) {
+    loop {
+        if office::local_now().1.hour() >= REMIND_FROM_HOUR_WITA
+            && let Err(error) = send_reminders(&app).await
+        {
+            tracing::warn!(%error, "appointment reminders failed; will retry");
+        }
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+        }
+    }
+}

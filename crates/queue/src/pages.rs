@@ -103,9 +103,21 @@ fn named(lang: Lang, id: &str, en: &str) -> String {
 struct OfficesPage {
     shell: Shell,
     offices: Vec<(String, String, String)>,
+    /// An application the visit is for, carried on to the booking page.
+    application_id: String,
 }
 
-async fn offices(State(app): State<AppState>, shell: Shell) -> Result<Response, WebError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ForApplication {
+    application_id: String,
+}
+
+async fn offices(
+    State(app): State<AppState>,
+    shell: Shell,
+    Query(query): Query<ForApplication>,
+) -> Result<Response, WebError> {
     let offices = store::list_offices(&app.db)
         .await?
         .into_iter()
@@ -114,7 +126,14 @@ async fn offices(State(app): State<AppState>, shell: Shell) -> Result<Response, 
             (o.code, name, o.address)
         })
         .collect();
-    page(&OfficesPage { shell, offices }, StatusCode::OK)
+    page(
+        &OfficesPage {
+            shell,
+            offices,
+            application_id: query.application_id,
+        },
+        StatusCode::OK,
+    )
 }
 
 const BOARD_JS: &str = include_str!("../static/board.js");

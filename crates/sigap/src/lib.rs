@@ -209,6 +209,10 @@ impl Server {
             self.state.clone(),
             cancel.clone(),
         ));
+        let appointment_reminders = tokio::spawn(queue::booking::run_reminders(
+            self.state.clone(),
+            cancel.clone(),
+        ));
         let listener = tokio::spawn(
             self.state
                 .bus
@@ -240,6 +244,7 @@ impl Server {
         let _ = worker.await;
         let _ = reminders.await;
         let _ = listener.await;
+        let _ = appointment_reminders.await;
         self.state.db.close().await;
         outcome
     }

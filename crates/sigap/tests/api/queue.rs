@@ -727,3 +727,40 @@ async fn a_call_on_one_node_reaches_a_board_connected_to_another() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_visit_for_an_application_is_reminded_the_day_before_once() {
+    on_both(async |app| {
+        app.load_demo().await;
+        open_all_day(app).await;
+        let web = app.browser();
+        web.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (application, _) = crate::applications::submitted_sktm(app, &web).await;
+        let citizen = signed_in(app, YULIANA).await;
+        let tomorrow = today().tomorrow().expect("date").to_string();
+        let other = signed_in(app, YOHANES).await;
+        let not_theirs = send(&other, Method::POST, &format!("/api/v1/queue/offices/{OFFICE}/appointments"),
+            Some(json!({"group": "A", "day": tomorrow, "slot": "09:00", "application_id": application}))).await;
+        assert_eq!(problem_codes(&not_theirs.json().await.expect("json")), vec!["queue.application_unknown"]);
+        let booked = send(&citizen, Method::POST, &format!("/api/v1/queue/offices/{OFFICE}/appointments"),
+            Some(json!({"group": "A", "day": tomorrow, "slot": "09:00", "application_id": application}))).await;
+        assert_eq!(booked.status(), 201);
+        assert_eq!(booked.json::<Value>().await.expect("json")["application_id"], application.as_str());
+
+        // (The server's own reminder loop may get there first; either way it goes out once.)
+        let sent = queue::booking::send_reminders(&app.state).await.expect("reminders");
+        assert!(sent <= 1);
+        assert_eq!(queue::booking::send_reminders(&app.state).await.expect("reminders"), 0, "once only");
+        let email = app
+            .wait_for_email(|m| m.to_string().contains("Pengingat jadwal kunjungan besok"))
+            .await;
+        assert!(email.to_string().contains("09:00"), "{email}");
+        let reminders = app
+            .sent_emails()
+            .into_iter()
+            .filter(|m| m.to_string().contains("Pengingat jadwal kunjungan besok"))
+            .count();
+        assert_eq!(reminders, 1);
+    })
+    .await;
+}
