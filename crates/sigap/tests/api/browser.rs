@@ -544,3 +544,84 @@ async fn an_application_goes_from_citizen_to_office_to_another_agency_and_back_a
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_kiosk_ticket_is_called_at_a_counter_and_appears_on_the_live_board() {
+    run_on(Backend::Sqlite, &async |app: &TestApp| {
+        app.load_demo().await;
+        crate::queue::open_all_day(app).await;
+        journey("queue_board", app, async |browser: &Client, base: &str| {
+            sign_in_as(browser, base, "loket.alak").await;
+            browser
+                .goto(&format!("{base}/queue/kantor-camat-alak/kiosk"))
+                .await
+                .expect("kiosk");
+            click(browser, "[data-testid=group-A]").await;
+            wait_for_text(browser, "A-001").await;
+            let kiosk_window = browser.window().await.expect("window");
+
+            // The board, in its own window, is open before the call.
+            let board_window = browser.new_window(false).await.expect("new window").handle;
+            browser
+                .switch_to_window(board_window.clone())
+                .await
+                .expect("switch");
+            browser
+                .goto(&format!("{base}/queue/kantor-camat-alak/board"))
+                .await
+                .expect("board");
+            wait_for_text(browser, "Loket 1").await;
+            let before = browser
+                .find(Locator::Css("[data-counter='1']"))
+                .await
+                .expect("counter 1")
+                .text()
+                .await
+                .expect("text");
+            assert_eq!(before, "—");
+
+            // The counter calls the next number.
+            browser
+                .switch_to_window(kiosk_window)
+                .await
+                .expect("switch");
+            browser
+                .goto(&format!("{base}/queue/kantor-camat-alak/counters/1"))
+                .await
+                .expect("console");
+            submit(browser, "[data-testid=call-next]").await;
+            wait_for_text(browser, "Panggil ulang").await;
+
+            // The board shows it without a reload (Server-Sent Events).
+            browser
+                .switch_to_window(board_window)
+                .await
+                .expect("switch");
+            let mut shown = String::new();
+            for _ in 0..100 {
+                shown = browser
+                    .find(Locator::Css("[data-counter='1']"))
+                    .await
+                    .expect("counter 1")
+                    .text()
+                    .await
+                    .unwrap_or_default();
+                if shown == "A-001" {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert_eq!(shown, "A-001", "the board was not updated live");
+            let recent = browser
+                .find(Locator::Css("[data-testid=recent-calls]"))
+                .await
+                .expect("recent calls")
+                .text()
+                .await
+                .expect("text");
+            assert!(recent.contains("A-001 → Loket 1"), "{recent}");
+        })
+        .await;
+    })
+    .await;
+}

@@ -75,7 +75,7 @@ async fn book(api: &Api, group: &str, day: &str, slot: &str) -> reqwest::Respons
 
 /// Opens the demo office every day, all day, and lifts a holiday today, so that tests about
 /// tickets and calls do not depend on the hour they run.
-async fn open_all_day(app: &TestApp) {
+pub(crate) async fn open_all_day(app: &TestApp) {
     let admin = signed_in(app, "admin.layanan").await;
     let hours: Vec<Value> = (1..=7)
         .map(|d| json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
