@@ -184,6 +184,7 @@ async fn start(backend: &str) -> anyhow::Result<Running> {
     accounts::demo::load(&state).await?;
     services::demo::load(&state).await?;
     complaints::demo::load(&state).await?;
+    queue::demo::load(&state).await?;
     let server = sigap::Server::build(state.clone()).await?;
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -632,12 +633,61 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
         })
         .await
     };
+    // Queue: walk-in tickets from the kiosk (the office opened all day so any hour works).
+    let bearer = async |login: &str| -> anyhow::Result<String> {
+        let body: serde_json::Value = client(false)
+            .post(format!("{base}/api/v1/auth/token"))
+            .json(&serde_json::json!({"login": login, "password": accounts::demo::DEMO_PASSWORD}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        body["token"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| anyhow::anyhow!("no token for {login}"))
+    };
+    let admin = bearer("admin.layanan").await?;
+    let desk = bearer("loket.alak").await?;
+    let hours: Vec<serde_json::Value> = (1..=7)
+        .map(|d| serde_json::json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
+        .collect();
+    client(false)
+        .put(format!("{base}/api/v1/queue/offices/kantor-camat-alak/hours"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({ "hours": hours }))
+        .send()
+        .await?
+        .error_for_status()?;
+    let tickets = {
+        let (web, url, desk) = (
+            client(false),
+            format!("{base}/api/v1/queue/offices/kantor-camat-alak/tickets"),
+            desk.clone(),
+        );
+        drive("ticket issue (kiosk)", options, move |client, _| {
+            let (web, url, desk) = (web.clone(), url.clone(), desk.clone());
+            let group = ["A", "B", "C"][client % 3];
+            async move {
+                matches!(
+                    web.post(&url)
+                        .bearer_auth(&desk)
+                        .json(&serde_json::json!({ "group": group }))
+                        .send()
+                        .await,
+                    Ok(r) if r.status() == 201
+                )
+            }
+        })
+        .await
+    };
     print_row(backend, &raw, None);
     print_row(backend, &plain, None);
     print_row(backend, &login_page, Some(&plain));
     print_row(backend, &register, Some(&raw));
     print_row(backend, &submit, Some(&raw));
     print_row(backend, &tracking, Some(&plain));
+    print_row(backend, &tickets, Some(&raw));
     stop(running).await;
     Ok(())
 }
