@@ -142,16 +142,9 @@ impl AppointmentStatus {
     }
 }
 
-/// Minutes before and after its slot during which a checked-in appointment is called ahead of
-/// walk-ins.
+/// Minutes before its slot from which a checked-in appointment is called ahead of walk-ins (a
+/// late-comer still goes ahead once checked in).
 pub const APPOINTMENT_WINDOW_MINUTES: i32 = 15;
-
-/// Whether an appointment for `slot` is due at `now` (local time): from the window before the
-/// slot onwards — a late-comer still goes ahead of walk-ins once checked in.
-pub fn appointment_due(slot: Time, now: Time) -> bool {
-    let minutes = |t: Time| i32::from(t.hour()) * 60 + i32::from(t.minute());
-    minutes(now) >= minutes(slot) - APPOINTMENT_WINDOW_MINUTES
-}
 
 #[cfg(test)]
 mod tests {
@@ -200,12 +193,5 @@ mod tests {
         typo[last] = if typo[last] == '0' { '1' } else { '0' };
         let typo: String = typo.into_iter().collect();
         assert_eq!(parse_booking_code(&typo), Err(CodeError::CheckDigit));
-    }
-
-    #[test]
-    fn appointments_go_first_from_fifteen_minutes_before_their_slot() {
-        assert!(!appointment_due(t("10:00"), t("09:44")));
-        assert!(appointment_due(t("10:00"), t("09:45")));
-        assert!(appointment_due(t("10:00"), t("11:30")));
     }
 }

@@ -66,13 +66,15 @@ pub async fn load(app: &AppState, code: &str) -> Result<Office, QueueError> {
 }
 
 pub async fn load_by_id(app: &AppState, id: &str) -> Result<Office, QueueError> {
-    let code = store::list_offices(&app.db)
+    let row = store::find_office_by_id(&app.db, id)
         .await?
-        .into_iter()
-        .find(|o| o.id == id)
-        .map(|o| o.code)
         .ok_or(QueueError::NotFound)?;
-    load(app, &code).await
+    Ok(Office {
+        groups: store::list_groups(&app.db, &row.id).await?,
+        counters: store::list_counters(&app.db, &row.id).await?,
+        hours: store::list_hours(&app.db, &row.id).await?,
+        row,
+    })
 }
 
 /// Today and the current time in WITA.

@@ -48,6 +48,15 @@ pub struct HoursRow {
     pub closes: String,
 }
 
+pub async fn find_office_by_id(db: &Db, id: &str) -> Result<Option<OfficeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, code, agency_id, name_id, name_en, address FROM queue_offices WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.read)
+    .await
+}
+
 pub async fn find_office(db: &Db, code: &str) -> Result<Option<OfficeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, code, agency_id, name_id, name_en, address FROM queue_offices WHERE code = $1",
@@ -525,21 +534,79 @@ pub async fn find_ticket(db: &Db, id: &str) -> Result<Option<TicketRow>, sqlx::E
         .transpose()
 }
 
-/// Waiting tickets of an office on `day`, oldest first.
-pub async fn waiting_tickets(
+/// The next waiting tickets for a counter serving `group_ids` on `day`, in call order: checked-in
+/// appointments whose slot is due (slot ≤ `due_until`, "HH:MM" compares as text) by slot, then
+/// everyone by arrival. A few, so a counter that loses a race can take the next.
+pub async fn next_for_counter(
     conn: &mut AnyConnection,
     office_id: &str,
     day: &str,
+    group_ids: &[String],
+    due_until: &str,
 ) -> Result<Vec<TicketRow>, sqlx::Error> {
+    if group_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..group_ids.len())
+        .map(|i| format!("${}", i + 4))
+        .collect();
     let sql = format!(
-        "SELECT {TICKET_COLUMNS} FROM queue_tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' ORDER BY issued_ms, seq"
+        "SELECT {TICKET_COLUMNS} FROM queue_tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' \
+         AND group_id IN ({}) \
+         ORDER BY CASE WHEN slot IS NOT NULL AND slot <= $3 THEN 0 ELSE 1 END, \
+         CASE WHEN slot IS NOT NULL AND slot <= $3 THEN slot ELSE '' END, issued_ms, seq LIMIT 5",
+        placeholders.join(", ")
     );
-    let rows = sqlx::query(&sql)
-        .bind(office_id)
-        .bind(day)
-        .fetch_all(conn)
-        .await?;
+    let mut query = sqlx::query(&sql).bind(office_id).bind(day).bind(due_until);
+    for id in group_ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(conn).await?;
     rows.iter().map(ticket).collect()
+}
+
+/// How many waiting tickets of a group are called before `ticket` (see `next_for_counter`).
+pub async fn count_ahead(db: &Db, ticket: &TicketRow, due_until: &str) -> Result<i64, sqlx::Error> {
+    let mine_due = ticket.slot.as_deref().is_some_and(|s| s <= due_until);
+    let sql = if mine_due {
+        // Only due appointments with an earlier slot (or the same slot, earlier arrival).
+        "SELECT COUNT(*) FROM queue_tickets WHERE group_id = $1 AND day = $2 AND status = 'waiting' AND id <> $3 \
+         AND slot IS NOT NULL AND slot <= $4 AND (slot < $5 OR (slot = $5 AND issued_ms < $6))"
+    } else {
+        // Every due appointment, and everyone else who came earlier.
+        "SELECT COUNT(*) FROM queue_tickets WHERE group_id = $1 AND day = $2 AND status = 'waiting' AND id <> $3 \
+         AND ((slot IS NOT NULL AND slot <= $4) OR issued_ms < $6) AND $5 = $5"
+    };
+    sqlx::query_scalar(sql)
+        .bind(&ticket.group_id)
+        .bind(&ticket.day)
+        .bind(&ticket.id)
+        .bind(due_until)
+        .bind(ticket.slot.clone().unwrap_or_default())
+        .bind(ticket.issued_ms)
+        .fetch_one(&db.read)
+        .await
+}
+
+/// Waiting tickets of an office on `day` for the groups `group_ids`.
+pub async fn count_waiting(
+    db: &Db,
+    office_id: &str,
+    day: &str,
+    group_ids: &[String],
+) -> Result<i64, sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT group_id, COUNT(*) FROM queue_tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' GROUP BY group_id",
+    )
+    .bind(office_id)
+    .bind(day)
+    .fetch_all(&db.read)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(g, _)| group_ids.contains(g))
+        .map(|(_, n)| n)
+        .sum())
 }
 
 /// The ticket a counter is serving now (called, not finished), if any.

@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 
 use crate::{
     error::QueueError,
-    model::{self, TicketStatus, parse_booking_code, parse_clock},
+    model::{self, TicketStatus, parse_booking_code},
     office::{self, Office},
     store::{self, CallRow, TicketRow},
 };
@@ -51,19 +51,12 @@ async fn minutes_per_person(
     Ok(recent.map(|ms| ms / 60_000.0).unwrap_or(fallback))
 }
 
-/// The order counters call in: due appointments (by slot) first, then everyone by arrival.
-fn call_order(waiting: &mut [TicketRow], now: Time) {
-    waiting.sort_by_key(|t| {
-        let due_slot = t
-            .slot
-            .as_deref()
-            .and_then(parse_clock)
-            .filter(|slot| model::appointment_due(*slot, now));
-        match due_slot {
-            Some(slot) => (0, model::format_clock(slot), t.issued_ms),
-            None => (1, String::new(), t.issued_ms),
-        }
-    });
+/// The latest slot ("HH:MM") that is due at `now`: appointments from their window onwards.
+fn due_until(now: Time) -> String {
+    let minutes =
+        i32::from(now.hour()) * 60 + i32::from(now.minute()) + model::APPOINTMENT_WINDOW_MINUTES;
+    let minutes = minutes.min(23 * 60 + 59);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 pub async fn view(app: &AppState, ticket: &TicketRow) -> Result<TicketView, QueueError> {
@@ -71,16 +64,7 @@ pub async fn view(app: &AppState, ticket: &TicketRow) -> Result<TicketView, Queu
     let group = office.group(&ticket.group_id).ok_or(QueueError::NotFound)?;
     let status = TicketStatus::parse(&ticket.status).unwrap_or(TicketStatus::Waiting);
     let (ahead, wait) = if status == TicketStatus::Waiting {
-        let mut conn = app.db.read.acquire().await?;
-        let mut waiting: Vec<TicketRow> =
-            store::waiting_tickets(&mut conn, &office.row.id, &ticket.day)
-                .await?
-                .into_iter()
-                .filter(|t| t.group_id == ticket.group_id)
-                .collect();
-        call_order(&mut waiting, office::local_now().1);
-        let ahead = waiting.iter().position(|t| t.id == ticket.id).unwrap_or(0);
-        let ahead = i64::try_from(ahead).unwrap_or(0);
+        let ahead = store::count_ahead(&app.db, ticket, &due_until(office::local_now().1)).await?;
         let counters = office.seats_for(group).max(1);
         let per_person = minutes_per_person(app, &office, &group.id).await?;
         let wait = (ahead as f64 * per_person / counters as f64).round() as i64;
@@ -326,14 +310,15 @@ pub async fn call_next(
     let (today, now) = office::local_now();
     for _ in 0..20 {
         let mut tx = app.db.begin().await?;
-        let mut waiting: Vec<TicketRow> =
-            store::waiting_tickets(&mut tx, &office.row.id, &today.to_string())
-                .await?
-                .into_iter()
-                .filter(|t| served.contains(&t.group_id))
-                .collect();
-        call_order(&mut waiting, now);
-        let Some(next) = waiting.into_iter().next() else {
+        let candidates = store::next_for_counter(
+            &mut tx,
+            &office.row.id,
+            &today.to_string(),
+            &served,
+            &due_until(now),
+        )
+        .await?;
+        let Some(next) = candidates.into_iter().next() else {
             return Err(QueueError::QueueEmpty);
         };
         let at = clock::now_ms();
@@ -502,50 +487,23 @@ pub async fn console(
         .map(|g| g.id.clone())
         .collect();
     let (today, _) = office::local_now();
-    let mut conn = app.db.read.acquire().await?;
-    let waiting = store::waiting_tickets(&mut conn, &office.row.id, &today.to_string())
-        .await?
-        .into_iter()
-        .filter(|t| served.contains(&t.group_id))
-        .count();
+    let waiting = usize::try_from(
+        store::count_waiting(&app.db, &office.row.id, &today.to_string(), &served).await?,
+    )
+    .unwrap_or(0);
     Ok((office, counter, current, waiting))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ticket(number: &str, slot: Option<&str>, issued_ms: i64) -> TicketRow {
-        TicketRow {
-            id: number.into(),
-            office_id: String::new(),
-            group_id: String::new(),
-            day: String::new(),
-            seq: 0,
-            number: number.into(),
-            appointment_id: None,
-            slot: slot.map(str::to_string),
-            status: "waiting".into(),
-            issued_ms,
-            called_ms: None,
-            counter_id: None,
-            finished_ms: None,
-            recalls: 0,
-        }
-    }
+    use crate::model::parse_clock;
 
     #[test]
-    fn due_appointments_go_first_by_slot_then_everyone_by_arrival() {
-        let mut waiting = vec![
-            ticket("A-001", None, 1),
-            ticket("A-002", Some("11:00"), 2),
-            ticket("A-003", Some("09:30"), 3),
-            ticket("A-004", None, 4),
-            ticket("A-005", Some("09:00"), 5),
-        ];
-        call_order(&mut waiting, parse_clock("09:20").expect("time"));
-        let order: Vec<&str> = waiting.iter().map(|t| t.number.as_str()).collect();
-        // 09:00 and 09:30 are due (window 15 min); 11:00 is not yet, so it waits by arrival.
-        assert_eq!(order, vec!["A-005", "A-003", "A-001", "A-002", "A-004"]);
+    fn appointments_are_due_from_fifteen_minutes_before_their_slot() {
+        let at = |raw: &str| due_until(parse_clock(raw).expect("time"));
+        assert_eq!(at("09:20"), "09:35");
+        assert!(*"09:30" <= *at("09:20") && *"09:40" > *at("09:20"));
+        assert_eq!(at("23:50"), "23:59", "never past midnight");
     }
 }

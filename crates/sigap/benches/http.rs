@@ -653,7 +653,9 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
         .map(|d| serde_json::json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
         .collect();
     client(false)
-        .put(format!("{base}/api/v1/queue/offices/kantor-camat-alak/hours"))
+        .put(format!(
+            "{base}/api/v1/queue/offices/kantor-camat-alak/hours"
+        ))
         .bearer_auth(&admin)
         .json(&serde_json::json!({ "hours": hours }))
         .send()

@@ -764,3 +764,88 @@ async fn a_visit_for_an_application_is_reminded_the_day_before_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn closing_a_counter_in_the_settings_takes_its_seats_away_and_bad_hours_are_named() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let admin = app.browser();
+        admin.login_ok("admin.layanan", DEMO_PASSWORD).await;
+        let mut form: Vec<(String, String)> = Vec::new();
+        for day in 1..=5 {
+            form.push((format!("opens_{day}"), "08:00".into()));
+            form.push((format!("closes_{day}"), "15:00".into()));
+        }
+        form.push(("opens_6".into(), "08:00".into()));
+        form.push(("closes_6".into(), "07:00".into()));
+        form.push(("opens_7".into(), "pagi".into()));
+        form.push(("closes_7".into(), String::new()));
+        // Counters 1 and 2 stay open with their groups; counter 3 (B, C) is closed.
+        for (name, value) in [
+            ("active_1", "1"),
+            ("group_1", "A"),
+            ("active_2", "1"),
+            ("group_2", "A"),
+            ("group_2", "B"),
+            ("group_3", "B"),
+            ("group_3", "C"),
+        ] {
+            form.push((name.into(), value.into()));
+        }
+        let borrowed: Vec<(&str, &str)> =
+            form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let refused = admin
+            .post(&format!("/queue/{OFFICE}/settings"), &borrowed)
+            .await;
+        assert_eq!(refused.status(), 422);
+        let body = refused.text().await.expect("text");
+        assert!(
+            body.contains("Jam tutup harus sesudah jam buka")
+                && body.contains("Tulis jam sebagai JJ:MM")
+                && body.contains("value=\"pagi\""),
+            "{body}"
+        );
+        let fixed: Vec<(&str, &str)> = borrowed
+            .iter()
+            .map(|(n, v)| match *n {
+                "closes_6" | "opens_6" | "opens_7" => (*n, ""),
+                _ => (*n, *v),
+            })
+            .collect();
+        let saved = admin
+            .post(&format!("/queue/{OFFICE}/settings"), &fixed)
+            .await;
+        assert_eq!(saved.status(), 303);
+
+        let citizen = signed_in(app, YULIANA).await;
+        let day = weekday_ahead(2).to_string();
+        let slots: Value = send(
+            &citizen,
+            Method::GET,
+            &format!("/api/v1/queue/offices/{OFFICE}/slots?group=C&day={day}"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+        assert!(
+            slots
+                .as_array()
+                .is_some_and(|s| !s.is_empty() && s.iter().all(|s| s["free"] == 0)),
+            "{slots}"
+        );
+        let full = book(&citizen, "C", &day, "09:00").await;
+        assert_eq!(full.status(), 409);
+        let mut saturday = today().tomorrow().expect("date");
+        while saturday.weekday() != Weekday::Saturday {
+            saturday = saturday.tomorrow().expect("date");
+        }
+        let closed = book(&citizen, "A", &saturday.to_string(), "09:00").await;
+        assert_eq!(
+            problem_codes(&closed.json().await.expect("json")),
+            vec!["queue.closed_weekday"]
+        );
+    })
+    .await;
+}
