@@ -95,9 +95,19 @@ CREATE TABLE queue_tickets (
     finished_ms    BIGINT,
     recalls        INTEGER NOT NULL DEFAULT 0,
     application_id TEXT REFERENCES applications(id),
-    UNIQUE (group_id, day, seq)
+    -- The number keeps its letter when a ticket is transferred to another group.
+    UNIQUE (office_id, day, number)
 );
 CREATE INDEX queue_tickets_waiting ON queue_tickets(office_id, day, status);
+
+-- The last ticket number drawn per group and day: one atomic upsert draws the next, so tickets
+-- drawn at the same moment never wait on each other's retries.
+CREATE TABLE queue_ticket_numbers (
+    group_id TEXT NOT NULL REFERENCES queue_groups(id),
+    day      TEXT NOT NULL,
+    last     INTEGER NOT NULL,
+    PRIMARY KEY (group_id, day)
+);
 
 -- Calls as they happen, for the display boards: a board that reconnects asks for what came
 -- after the last id it saw.

@@ -490,18 +490,20 @@ fn ticket(row: &AnyRow) -> Result<TicketRow, sqlx::Error> {
     })
 }
 
+/// Draws the next ticket number of a group's day (1 for the first).
 pub async fn next_seq(
     conn: &mut AnyConnection,
     group_id: &str,
     day: &str,
 ) -> Result<i64, sqlx::Error> {
-    let last: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(seq) FROM queue_tickets WHERE group_id = $1 AND day = $2")
-            .bind(group_id)
-            .bind(day)
-            .fetch_one(conn)
-            .await?;
-    Ok(last.unwrap_or(0) + 1)
+    sqlx::query_scalar(
+        "INSERT INTO queue_ticket_numbers (group_id, day, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (group_id, day) DO UPDATE SET last = queue_ticket_numbers.last + 1 RETURNING last",
+    )
+    .bind(group_id)
+    .bind(day)
+    .fetch_one(conn)
+    .await
 }
 
 pub async fn insert_ticket(conn: &mut AnyConnection, row: &TicketRow) -> Result<(), sqlx::Error> {

@@ -526,6 +526,19 @@ async fn a_booked_citizen_checks_in_with_the_code_and_goes_ahead_of_walk_ins() {
         .expect("json");
         assert_eq!(moved["status"], "waiting");
         assert_eq!(moved["group_letter"], "C");
+        // The group's own numbering goes on untouched by the newcomer.
+        let c_ticket = send(
+            &desk,
+            Method::POST,
+            &format!("/api/v1/queue/offices/{OFFICE}/tickets"),
+            Some(json!({"group": "C"})),
+        )
+        .await;
+        assert_eq!(c_ticket.status(), 201);
+        assert_eq!(
+            c_ticket.json::<Value>().await.expect("json")["number"],
+            "C-001"
+        );
         let at_three: Value = send(
             &desk,
             Method::POST,
