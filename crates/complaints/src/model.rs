@@ -5,33 +5,13 @@ use platform::web::forms::Problems;
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const PREFIX: &str = "ADU";
-const PAYLOAD: usize = 7;
+use platform::refcode::{ALPHABET, Scheme};
 
-fn value_of(c: char) -> Option<u32> {
-    let c = match c.to_ascii_uppercase() {
-        'O' => '0',
-        'I' | 'L' => '1',
-        other => other,
-    };
-    ALPHABET
-        .iter()
-        .position(|a| char::from(*a) == c)
-        .and_then(|p| u32::try_from(p).ok())
-}
-
-fn luhn_sum(values: &[u32], double_first_from_right: bool) -> u32 {
-    let mut double = double_first_from_right;
-    let mut sum = 0;
-    for value in values.iter().rev() {
-        let mut addend = if double { value * 2 } else { *value };
-        addend = addend / 32 + addend % 32;
-        sum += addend;
-        double = !double;
-    }
-    sum
-}
+const NUMBER: Scheme = Scheme {
+    prefix: "ADU",
+    payload: 7,
+    group: 4,
+};
 
 fn compact(raw: &str) -> String {
     raw.chars()
@@ -48,34 +28,13 @@ pub struct ComplaintNumber(String);
 
 impl ComplaintNumber {
     pub fn generate() -> ComplaintNumber {
-        let mut rng = rand::thread_rng();
-        let payload: Vec<u32> = (0..PAYLOAD).map(|_| rng.gen_range(0..32)).collect();
-        ComplaintNumber::from_payload(&payload)
-    }
-
-    fn from_payload(payload: &[u32]) -> ComplaintNumber {
-        let check = (32 - luhn_sum(payload, true) % 32) % 32;
-        let mut chars: String = payload
-            .iter()
-            .map(|v| char::from(ALPHABET[*v as usize]))
-            .collect();
-        chars.push(char::from(ALPHABET[check as usize]));
-        ComplaintNumber(format!("{PREFIX}-{}-{}", &chars[..4], &chars[4..]))
+        ComplaintNumber(NUMBER.generate())
     }
 
     /// Reads what a person typed (case, spaces and dashes do not matter). `None` when malformed
     /// or when the check character shows a typo.
     pub fn parse(raw: &str) -> Option<ComplaintNumber> {
-        let compact = compact(raw);
-        let body = compact.strip_prefix(PREFIX).unwrap_or(&compact);
-        if body.chars().count() != PAYLOAD + 1 {
-            return None;
-        }
-        let values: Vec<u32> = body.chars().map(value_of).collect::<Option<_>>()?;
-        if !luhn_sum(&values, false).is_multiple_of(32) {
-            return None;
-        }
-        Some(ComplaintNumber::from_payload(&values[..PAYLOAD]))
+        NUMBER.parse(raw).ok().map(ComplaintNumber)
     }
 
     pub fn as_str(&self) -> &str {

@@ -222,16 +222,25 @@ pub async fn book(
     view(app, &row).await
 }
 
+/// The stored appointment `id` if it is `who`'s; anyone else's is "not found".
+async fn own_row(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+) -> Result<AppointmentRow, QueueError> {
+    store::find_appointment(&app.db, id)
+        .await?
+        .filter(|a| a.user_id == who.id)
+        .ok_or(QueueError::NotFound)
+}
+
 /// The person's own appointment by id; anyone else's is "not found".
 pub async fn get_own(
     app: &AppState,
     who: &CurrentUser,
     id: &str,
 ) -> Result<Appointment, QueueError> {
-    let row = store::find_appointment(&app.db, id)
-        .await?
-        .filter(|a| a.user_id == who.id)
-        .ok_or(QueueError::NotFound)?;
+    let row = own_row(app, who, id).await?;
     view(app, &row).await
 }
 
@@ -244,10 +253,7 @@ pub async fn list_mine(app: &AppState, who: &CurrentUser) -> Result<Vec<Appointm
 }
 
 pub async fn cancel(app: &AppState, who: &CurrentUser, id: &str) -> Result<(), QueueError> {
-    let row = store::find_appointment(&app.db, id)
-        .await?
-        .filter(|a| a.user_id == who.id)
-        .ok_or(QueueError::NotFound)?;
+    let row = own_row(app, who, id).await?;
     let mut tx = app.db.begin().await?;
     if !store::set_appointment_status(&mut tx, &row.id, "booked", "cancelled").await? {
         return Err(QueueError::AppointmentClosed);
@@ -276,10 +282,7 @@ pub async fn reschedule(
     day: &str,
     slot: &str,
 ) -> Result<Appointment, QueueError> {
-    let row = store::find_appointment(&app.db, id)
-        .await?
-        .filter(|a| a.user_id == who.id)
-        .ok_or(QueueError::NotFound)?;
+    let row = own_row(app, who, id).await?;
     if row.status != "booked" {
         return Err(QueueError::AppointmentClosed);
     }

@@ -729,6 +729,18 @@ pub async fn insert_call(
     .await
 }
 
+fn calls(rows: Vec<(i64, String, i64, String, i64)>) -> Vec<CallRow> {
+    rows.into_iter()
+        .map(|(id, number, counter, kind, at_ms)| CallRow {
+            id,
+            number,
+            counter,
+            kind,
+            at_ms,
+        })
+        .collect()
+}
+
 /// Calls of an office after id `after` (and since `since_ms`), oldest first.
 pub async fn calls_after(
     db: &Db,
@@ -747,17 +759,7 @@ pub async fn calls_after(
     .bind(limit)
     .fetch_all(&db.read)
     .await
-    .map(|rows| {
-        rows.into_iter()
-            .map(|(id, number, counter, kind, at_ms)| CallRow {
-                id,
-                number,
-                counter,
-                kind,
-                at_ms,
-            })
-            .collect()
-    })
+    .map(calls)
 }
 
 /// The latest calls of an office since `since_ms`, newest first.
@@ -775,17 +777,7 @@ pub async fn recent_calls(
     .bind(limit)
     .fetch_all(&db.read)
     .await
-    .map(|rows| {
-        rows.into_iter()
-            .map(|(id, number, counter, kind, at_ms)| CallRow {
-                id,
-                number,
-                counter,
-                kind,
-                at_ms,
-            })
-            .collect()
-    })
+    .map(calls)
 }
 
 // ---------- figures ----------

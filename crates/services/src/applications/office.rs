@@ -12,7 +12,7 @@ use axum::{
 use platform::{
     AppState,
     auth::CurrentUser,
-    blobs::{BlobStore, FileKind},
+    blobs::FileKind,
     clock,
     web::{
         Shell, WebError,
@@ -369,16 +369,7 @@ async fn document(
     user: CurrentUser,
     Path((id, position)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
-    let row = processing::get_for_office(&app, &user, &id).await?;
-    let document = journey::documents(&app, &row)
-        .await?
-        .into_iter()
-        .find(|d| d.position == position)
-        .ok_or(WebError::NotFound)?;
-    let bytes = BlobStore::new(&app.settings.data_dir)
-        .get(&document.blob_sha256)
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
+    let (document, bytes) = processing::office_document_file(&app, &user, &id, position).await?;
     let kind = FileKind::parse(&document.file_kind).unwrap_or(FileKind::Pdf);
     Ok(platform::web::private_file(
         bytes,

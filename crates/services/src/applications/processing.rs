@@ -155,6 +155,27 @@ pub async fn get_for_office(
     }
 }
 
+/// A document of application `id` for the office (its agency, or a reviewer it was routed to):
+/// the row and the file's bytes.
+pub async fn office_document_file(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+    position: i64,
+) -> Result<(super::store::DocumentRow, Vec<u8>), ServiceError> {
+    let row = get_for_office(app, who, id).await?;
+    let document = store::list_documents(&app.db, &row.id)
+        .await?
+        .into_iter()
+        .find(|d| d.position == position)
+        .ok_or(ServiceError::NotFound)?;
+    let bytes = platform::blobs::BlobStore::new(&app.settings.data_dir)
+        .get(&document.blob_sha256)
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    Ok((document, bytes))
+}
+
 /// The actions `who` may take on `row` now, in the order the page offers them.
 pub fn available_actions(who: &CurrentUser, row: &ApplicationRow) -> Vec<Action> {
     let verifier = who.has_role_in(Role::Verifier, &row.agency_id);

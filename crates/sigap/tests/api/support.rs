@@ -144,6 +144,15 @@ impl TestApp {
                 (Some(postgres_url(&name)), Some(name))
             }
         };
+        TestApp::serve(data_dir, database_url, pg_database).await
+    }
+
+    /// Starts a server over `database_url` (SQLite in `data_dir` when `None`).
+    async fn serve(
+        data_dir: PathBuf,
+        database_url: Option<String>,
+        pg_database: Option<String>,
+    ) -> TestApp {
         let settings = test_config(&data_dir, database_url)
             .check()
             .expect("test settings are valid");
@@ -170,29 +179,13 @@ impl TestApp {
 
     /// A second server (another "node") on the same database; stop it before this one.
     pub async fn second_node(&self) -> TestApp {
-        let data_dir = self.data_dir.join("node-b");
-        let settings = test_config(&data_dir, Some(self.database_url.clone()))
-            .check()
-            .expect("test settings are valid");
-        let state = sigap::state(settings).await.expect("state builds");
-        let server = sigap::Server::build(state.clone())
-            .await
-            .expect("server binds");
-        let base = format!("http://{}", server.local_addr());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server.run(async move {
-            let _ = stopped.await;
-        }));
-        TestApp {
-            base,
-            state,
-            data_dir,
-            database_url: self.database_url.clone(),
-            // The first node owns (and drops) the database.
-            pg_database: None,
-            stop: Some(stop),
-            server: Some(handle),
-        }
+        // The first node owns (and drops) the database.
+        TestApp::serve(
+            self.data_dir.join("node-b"),
+            Some(self.database_url.clone()),
+            None,
+        )
+        .await
     }
 
     pub async fn stop(mut self) {
