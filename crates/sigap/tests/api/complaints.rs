@@ -1111,3 +1111,22 @@ async fn a_photo_comes_through_the_api_checked_by_content_like_on_the_form() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_service_page_leads_to_a_complaint_form_about_that_service() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let web = app.browser();
+        let page = web.text("/services/sktm").await;
+        let link = "/complaints/new?category=layanan&amp;service=sktm";
+        assert!(page.contains(link), "{page}");
+        let form = web
+            .text("/complaints/new?category=layanan&service=sktm")
+            .await;
+        assert!(
+            form.contains("<option value=\"sktm\" selected"),
+            "the service is chosen already: {form}"
+        );
+    })
+    .await;
+}
