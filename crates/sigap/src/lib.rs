@@ -34,7 +34,12 @@ use utoipa::OpenApi as _;
 
 /// Every capability's texts.
 pub fn catalogue() -> Result<Catalogue, String> {
-    Catalogue::new(&[PLATFORM_CATALOGUE, accounts::CATALOGUE, services::CATALOGUE])
+    Catalogue::new(&[
+        PLATFORM_CATALOGUE,
+        accounts::CATALOGUE,
+        services::CATALOGUE,
+        capacity::CATALOGUE,
+    ])
 }
 
 /// Every capability's navigation, in display order.
@@ -43,6 +48,7 @@ fn navigation() -> Vec<NavItem> {
     let (home, rest) = accounts::NAV.split_at(1);
     home.iter()
         .chain(services::NAV)
+        .chain(capacity::NAV)
         .chain(rest)
         .copied()
         .collect()
@@ -88,6 +94,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(accounts::ApiDoc::openapi());
     doc.merge(services::ApiDoc::openapi());
     doc.merge(services::ApplicationsApiDoc::openapi());
+    doc.merge(capacity::ApiDoc::openapi());
     doc
 }
 
@@ -102,6 +109,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(accounts::routes())
         .merge(services::routes(state.settings.max_upload_bytes))
+        .merge(capacity::routes(state.settings.max_upload_bytes))
         .merge(assets::routes())
         .merge(ops::routes())
         .route(

@@ -10,6 +10,7 @@ const NOT_KEYS: &[&str] = &["role.granted", "role.revoked"];
 const PREFIXES: &[&str] = &[
     "accounts.",
     "services.",
+    "capacity.",
     "files.",
     "error.",
     "nav.",
@@ -54,7 +55,7 @@ fn every_key_named_in_code_or_templates_has_both_translations() {
     let catalogue = sigap::catalogue().expect("the catalogue loads (both languages complete)");
     let crates = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for name in ["platform", "accounts", "services"] {
+    for name in ["platform", "accounts", "services", "capacity"] {
         source_files(&crates.join(name).join("src"), &mut files);
         source_files(&crates.join(name).join("templates"), &mut files);
     }
