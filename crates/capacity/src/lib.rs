@@ -12,6 +12,7 @@
 //! *BKPPD* (the city's personnel and training agency).
 
 mod api;
+pub mod competencies;
 mod csv;
 pub mod employees;
 mod error;
@@ -69,4 +70,11 @@ pub const NAV: &[NavItem] = &[
 /// Routes of this capability; uploads are accepted up to `max_upload_bytes`.
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     pages::routes(max_upload_bytes).merge(api::routes())
+}
+
+/// Today's date in Kupang (WITA).
+pub(crate) fn today_wita() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(platform::clock::wita().clone())
+        .date()
 }

@@ -22,6 +22,7 @@ use serde::Deserialize;
 
 use super::page;
 use crate::{
+    competencies::{self, Assessment, AssessmentInput, GapRow},
     employees::{self, CSV_HEADER, Employee, EmployeeInput, ImportReport},
     error::CapacityError,
     is_admin,
@@ -188,10 +189,53 @@ async fn create(
 
 #[derive(Template)]
 #[template(path = "capacity_employee.html")]
-struct DetailPage {
+pub(crate) struct DetailPage {
     shell: Shell,
     employee: Employee,
     employment_type: String,
+    admin: bool,
+    gaps: Vec<GapRow>,
+    assessments: Vec<(Assessment, String)>,
+    errors: Vec<FieldError>,
+    fields: Vec<FieldView>,
+}
+
+pub(crate) async fn detail_page(
+    app: &AppState,
+    user: &CurrentUser,
+    shell: Shell,
+    nip: &str,
+    input: &AssessmentInput,
+    errors: Vec<FieldError>,
+) -> Result<DetailPage, WebError> {
+    if !(is_admin(user) || crate::is_reader(user)) {
+        return Err(WebError::Forbidden);
+    }
+    let employee = employees::get_employee(app, nip).await?;
+    let employment_type = EmploymentType::parse(&employee.employment_type)
+        .map(|t| shell.t(t.label_key()).to_string())
+        .unwrap_or_default();
+    let lang = shell.tr.lang;
+    let gaps = competencies::gaps_of(app, &employee, lang).await?;
+    let assessments = competencies::list_assessments(app, &employee.id, lang)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let method = shell.t(a.method.label_key()).to_string();
+            (a, method)
+        })
+        .collect();
+    let fields = super::competencies::assessment_fields(app, &shell, input, &errors).await?;
+    Ok(DetailPage {
+        admin: is_admin(user),
+        shell,
+        employee,
+        employment_type,
+        gaps,
+        assessments,
+        errors,
+        fields,
+    })
 }
 
 async fn detail(
@@ -200,19 +244,12 @@ async fn detail(
     user: CurrentUser,
     Path(nip): Path<String>,
 ) -> Result<Response, WebError> {
-    if !(is_admin(&user) || crate::is_reader(&user)) {
-        return Err(WebError::Forbidden);
-    }
-    let employee = employees::get_employee(&app, &nip).await?;
-    let employment_type = EmploymentType::parse(&employee.employment_type)
-        .map(|t| shell.t(t.label_key()).to_string())
-        .unwrap_or_default();
+    let input = AssessmentInput {
+        assessed_on: crate::today_wita().to_string(),
+        ..AssessmentInput::default()
+    };
     page(
-        &DetailPage {
-            shell,
-            employee,
-            employment_type,
-        },
+        &detail_page(&app, &user, shell, &nip, &input, Vec::new()).await?,
         StatusCode::OK,
     )
 }

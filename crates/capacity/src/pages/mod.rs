@@ -1,6 +1,7 @@
 //! HTML pages of the capacity capability, one module per concept. Every page works without
 //! JavaScript; forms re-show with each error beside its field and the typed values kept.
 
+mod competencies;
 mod employees;
 pub(crate) use employees::translate;
 mod me;
@@ -14,7 +15,9 @@ use axum::{
 use platform::{AppState, web::WebError};
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
-    employees::routes(max_upload_bytes).merge(me::routes())
+    employees::routes(max_upload_bytes)
+        .merge(competencies::routes())
+        .merge(me::routes())
 }
 
 /// Renders a page with `status`; a template failure is an internal error.

@@ -329,3 +329,103 @@ async fn an_import_file_with_a_wrong_header_or_in_latin1_is_refused_with_a_clear
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_dictionary_is_seeded_from_permenpan_rb_38_2017_and_admins_add_technical_competencies()
+{
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        let (status, list) = get_json(&api, "/api/v1/competencies").await;
+        assert_eq!(status, 200);
+        let list = list.as_array().expect("list").clone();
+        let of_kind = |kind: &str| list.iter().filter(|c| c["kind"] == kind).count();
+        assert_eq!((of_kind("managerial"), of_kind("socio_cultural")), (8, 1));
+        assert!(list.iter().all(|c| c["levels"].as_array().map(Vec::len) == Some(5)));
+        let integrity = list.iter().find(|c| c["code"] == "integritas").expect("integritas");
+        assert_eq!(integrity["name_en"], "Integrity");
+        let technical = json!({"code": "pengelolaan-arsip", "name_id": "Pengelolaan Arsip Dinamis",
+            "description_id": "Mengelola arsip aktif dan inaktif sesuai JRA.",
+            "level_1": "Memberkaskan arsip", "level_2": "Menata arsip", "level_3": "Menyusun daftar arsip",
+            "level_4": "Menilai arsip", "level_5": "Merancang sistem kearsipan"});
+        let (status, created) = post_json(&api, "/api/v1/competencies", technical.clone()).await;
+        assert_eq!(status, 201, "{created}");
+        let (status, body) = post_json(&api, "/api/v1/competencies", technical.clone()).await;
+        assert_eq!((status.as_u16(), body["error"]["fields"][0]["code"].as_str()), (422, Some("capacity.code_taken")));
+        let mut missing = technical.clone();
+        missing["code"] = json!("lain");
+        missing["level_3"] = json!("");
+        let (status, body) = post_json(&api, "/api/v1/competencies", missing).await;
+        assert_eq!((status.as_u16(), body["error"]["fields"][0]["field"].as_str()), (422, Some("level_3")));
+        let mut asn = app.api();
+        asn.sign_in("asn.alak", DEMO_PASSWORD).await;
+        let (status, _) = post_json(&asn, "/api/v1/competencies", technical).await;
+        assert_eq!(status, 403);
+        let web = app.browser();
+        web.login_ok("asn.alak", DEMO_PASSWORD).await;
+        let page = web.text("/capacity/competencies").await;
+        assert!(page.contains("Perekat Bangsa") && page.contains("Pengelolaan Arsip Dinamis"));
+        assert!(page.contains("Menjadi teladan (role model)"), "level 5 of integritas");
+        assert!(!page.contains("action=\"/capacity/competencies\""), "no form for an ASN");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn assessments_keep_their_history_and_the_gap_is_required_minus_the_latest_level() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        let (status, _) = post_json(&api, "/api/v1/employees", employee(&nip(1), "Ana Bria", "kec-alak")).await;
+        assert_eq!(status, 201);
+        for (code, level) in [("integritas", "3"), ("komunikasi", "2")] {
+            let response = api
+                .request(Method::PUT, "/api/v1/position-requirements")
+                .json(&json!({"position": "Analis Pelayanan", "competency_code": code, "level": level}))
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(response.status(), 204);
+        }
+        let assess = |level: &str, on: &str| {
+            json!({"competency_code": "integritas", "level": level, "assessed_on": on,
+                   "method": "supervisor", "evidence": "Penilaian atasan semester I"})
+        };
+        let path = format!("/api/v1/employees/{}/assessments", nip(1));
+        for (level, on) in [("1", "2025-01-10"), ("3", "2026-06-01"), ("2", "2025-05-01")] {
+            let (status, body) = post_json(&api, &path, assess(level, on)).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let (_, history) = get_json(&api, &path).await;
+        let history = history.as_array().expect("history").clone();
+        assert_eq!(history.len(), 3, "every assessment kept");
+        assert_eq!(history[0]["assessed_on"], "2026-06-01");
+        assert_eq!(history.iter().filter(|a| a["current"] == true).count(), 1);
+        assert_eq!(history[0]["current"], true, "a backdated assessment does not replace a newer one");
+        let (_, gaps) = get_json(&api, &format!("/api/v1/employees/{}/gaps", nip(1))).await;
+        let gap_of = |code: &str| gaps.as_array().and_then(|g| g.iter().find(|r| r["competency_code"] == code)).map(|r| r["gap"].clone());
+        assert_eq!(gap_of("integritas"), Some(json!(0)));
+        assert_eq!(gap_of("komunikasi"), Some(json!(2)), "never assessed: the whole requirement");
+        // Bad input on the web form: every error next to its field, values kept.
+        let web = app.browser();
+        web.login_ok("admin.bkppd", DEMO_PASSWORD).await;
+        let response = web
+            .post(
+                &format!("/capacity/employees/{}/assessments", nip(1)),
+                &[("competency_code", "integritas"), ("level", "7"), ("assessed_on", "2099-01-01"),
+                  ("method", "supervisor"), ("evidence", "Catatan saya")],
+            )
+            .await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.expect("text");
+        assert!(page.contains("id=\"level-error\"") && page.contains("id=\"assessed_on-error\""));
+        assert!(page.contains("Catatan saya"), "typed evidence kept");
+        assert!(page.contains("data-testid=\"gap-komunikasi\">2<"));
+        let (status, _) = post_json(&api, &path, json!({"competency_code": "tidak-ada", "level": "2",
+            "assessed_on": "2026-01-01", "method": "guess", "evidence": "x"})).await;
+        assert_eq!(status, 422);
+        assert_eq!(app.count("SELECT COUNT(*) FROM assessments").await, 3);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'assessment.recorded'").await, 3);
+    })
+    .await;
+}
