@@ -15,9 +15,11 @@ mod api;
 pub mod competencies;
 mod csv;
 pub mod employees;
+pub mod enrolment;
 mod error;
 pub mod nip;
 mod pages;
+pub mod trainings;
 
 use axum::Router;
 use platform::{

@@ -1,10 +1,12 @@
 //! HTML pages of the capacity capability, one module per concept. Every page works without
 //! JavaScript; forms re-show with each error beside its field and the typed values kept.
 
+mod attendance;
 mod competencies;
 mod employees;
 pub(crate) use employees::translate;
 mod me;
+mod trainings;
 
 use askama::Template;
 use axum::{
@@ -17,6 +19,7 @@ use platform::{AppState, web::WebError};
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     employees::routes(max_upload_bytes)
         .merge(competencies::routes())
+        .merge(trainings::routes())
         .merge(me::routes())
 }
 

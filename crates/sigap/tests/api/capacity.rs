@@ -429,3 +429,222 @@ async fn assessments_keep_their_history_and_the_gap_is_required_minus_the_latest
     })
     .await;
 }
+
+fn day(offset: i64) -> String {
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date();
+    today
+        .checked_add(jiff::Span::new().days(offset))
+        .expect("date in range")
+        .to_string()
+}
+
+/// A training of 12 JP addressing komunikasi with one session of `capacity` seats starting in
+/// 10 days (3 days), enrolment open now; returns (training id, session id).
+async fn training_with_session(api: &Api, capacity: u32) -> (String, String) {
+    let (status, training) = post_json(
+        api,
+        "/api/v1/trainings",
+        json!({"title": "Pelayanan Prima", "kind": "managerial", "form": "training", "jp": "12",
+               "organiser_agency_code": "bkppd", "co_organisers": "Kecamatan Alak",
+               "provider": "Widyaiswara BKPPD", "competencies": "pelayanan-publik:3\nkomunikasi:2"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{training}");
+    let training = training["id"].as_str().expect("id").to_string();
+    let (status, session) = post_json(
+        api,
+        &format!("/api/v1/trainings/{training}/sessions"),
+        json!({"starts_on": day(10), "ends_on": day(12), "place": "Aula BKPPD, Jl. Timor Raya",
+               "capacity": capacity.to_string(), "enrol_from": day(-1), "enrol_until": day(9),
+               "min_attendance_pct": "60", "post_test_min": "70"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{session}");
+    (training, session["id"].as_str().expect("id").to_string())
+}
+
+async fn add_employees(api: &Api, count: u32) -> Vec<String> {
+    let mut nips = Vec::new();
+    for n in 0..count {
+        let nip = nip_man(100 + n);
+        let (status, body) = post_json(
+            api,
+            "/api/v1/employees",
+            employee(&nip, &format!("Pegawai {n}"), "kec-alak"),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        nips.push(nip);
+    }
+    nips
+}
+
+#[tokio::test]
+async fn a_full_session_waitlists_and_never_overshoots_even_when_many_enrol_at_once() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        let (_, session) = training_with_session(&api, 2).await;
+        let nips = add_employees(&api, 6).await;
+        let path = format!("/api/v1/sessions/{session}/enrolments");
+        let results = futures_util::future::join_all(
+            nips.iter().map(|nip| post_json(&api, &path, json!({ "nip": nip }))),
+        )
+        .await;
+        let statuses: Vec<&str> = results.iter().map(|(s, b)| {
+            assert_eq!(*s, 201, "{b}");
+            b["status"].as_str().unwrap_or("")
+        }).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == "enrolled").count(), 2, "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == "waitlisted").count(), 4);
+        let (_, seats) = get_json(&api, &format!("/api/v1/sessions/{session}")).await;
+        assert_eq!((seats["seats_taken"].as_i64(), seats["capacity"].as_i64()), (Some(2), Some(2)));
+        // Nominating the same person twice: one enrolment.
+        let (status, _) = post_json(&api, &path, json!({ "nip": nips[0] })).await;
+        assert_eq!(status, 409);
+        // A seat frees: the first on the waitlist is enrolled automatically.
+        let (_, list) = get_json(&api, &path).await;
+        let list = list.as_array().expect("list").clone();
+        let enrolled = list.iter().find(|e| e["status"] == "enrolled").expect("one enrolled");
+        let first_waiting = list.iter().find(|e| e["status"] == "waitlisted").expect("a waitlist");
+        let (status, cancelled) = post_json(&api, &format!("/api/v1/enrolments/{}/cancel", enrolled["id"].as_str().unwrap_or("")), json!({})).await;
+        assert_eq!((status.as_u16(), cancelled["status"].as_str()), (200, Some("cancelled")));
+        let (_, list) = get_json(&api, &path).await;
+        let promoted = list.as_array().and_then(|l| l.iter().find(|e| e["id"] == first_waiting["id"])).expect("still listed");
+        assert_eq!(promoted["status"], "enrolled");
+        let (_, seats) = get_json(&api, &format!("/api/v1/sessions/{session}")).await;
+        assert_eq!(seats["seats_taken"].as_i64(), Some(2));
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM enrolments WHERE session_id = '{session}' AND status = 'enrolled'")).await,
+            2
+        );
+        // Cancelling twice is refused.
+        let (status, _) = post_json(&api, &format!("/api/v1/enrolments/{}/cancel", enrolled["id"].as_str().unwrap_or("")), json!({})).await;
+        assert_eq!(status, 409);
+        // Two cancel at once: both freed seats go to the next two, still never over capacity.
+        let enrolled: Vec<String> = list.as_array().expect("list").iter()
+            .filter(|e| e["status"] == "enrolled").filter_map(|e| e["id"].as_str().map(str::to_string)).collect();
+        let paths: Vec<String> = enrolled.iter().map(|id| format!("/api/v1/enrolments/{id}/cancel")).collect();
+        let cancels = futures_util::future::join_all(paths.iter().map(|p| post_json(&api, p, json!({})))).await;
+        assert!(cancels.iter().all(|(s, _)| *s == 200));
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM enrolments WHERE session_id = '{session}' AND status = 'enrolled'")).await,
+            2
+        );
+        assert_eq!(app.count(&format!("SELECT seats_taken FROM training_sessions WHERE id = '{session}'")).await, 2);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM enrolments WHERE session_id = '{session}' AND status = 'waitlisted'")).await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn self_enrolment_waits_for_the_supervisor_and_only_the_supervisor_approves() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        let password = app.create_staff("Kepala Seksi Pelayanan", "kasi.alak", "asn", "kec-alak").await;
+        let mut supervisor_record = employee(&nip_man(5), "Kepala Seksi Pelayanan", "kec-alak");
+        supervisor_record["username"] = json!("kasi.alak");
+        let (status, _) = post_json(&api, "/api/v1/employees", supervisor_record).await;
+        assert_eq!(status, 201);
+        let mut ana = employee(&nip(1), "Theresia Bano", "kec-alak");
+        ana["username"] = json!("asn.alak");
+        ana["supervisor_nip"] = json!(nip_man(5));
+        let (status, _) = post_json(&api, "/api/v1/employees", ana).await;
+        assert_eq!(status, 201);
+        let (_, session) = training_with_session(&api, 1).await;
+        let mut asn = app.api();
+        asn.sign_in("asn.alak", DEMO_PASSWORD).await;
+        let path = format!("/api/v1/sessions/{session}/enrolments");
+        let (status, request) = post_json(&asn, &path, json!({})).await;
+        assert_eq!((status.as_u16(), request["status"].as_str()), (201, Some("awaiting_approval")), "{request}");
+        assert_eq!(app.count(&format!("SELECT seats_taken FROM training_sessions WHERE id = '{session}'")).await, 0, "no seat before approval");
+        let (status, _) = post_json(&asn, &path, json!({})).await;
+        assert_eq!(status, 409, "asked twice: one request");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM outbox WHERE user_id = (SELECT id FROM users WHERE username = 'kasi.alak')").await,
+            1,
+            "the supervisor is told"
+        );
+        let id = request["id"].as_str().expect("id").to_string();
+        // Neither the ASN, nor the BKPPD admin, nor a leader of another agency approves.
+        for (login, secret) in [("asn.alak", DEMO_PASSWORD), ("admin.bkppd", DEMO_PASSWORD), ("pimpinan.kota", DEMO_PASSWORD)] {
+            let mut other = app.api();
+            other.sign_in(login, secret).await;
+            let (status, _) = post_json(&other, &format!("/api/v1/enrolments/{id}/approve"), json!({})).await;
+            assert_eq!(status, 403, "{login}");
+        }
+        // The supervisor sees it on their approvals page and approves there.
+        let web = app.browser();
+        web.login_ok("kasi.alak", &password).await;
+        let page = web.text("/capacity/approvals").await;
+        assert!(page.contains("Theresia Bano") && page.contains("Pelayanan Prima"));
+        let response = web.post(&format!("/capacity/enrolments/{id}/approve"), &[]).await;
+        assert_eq!(response.status(), 303);
+        assert!(web.text("/capacity/approvals").await.contains("data-testid=\"no-approvals\""));
+        let mut supervisor = app.api();
+        supervisor.sign_in("kasi.alak", &password).await;
+        let (status, _) = post_json(&supervisor, &format!("/api/v1/enrolments/{id}/approve"), json!({})).await;
+        assert_eq!(status, 409, "decided already");
+        let asn_web = app.browser();
+        asn_web.login_ok("asn.alak", DEMO_PASSWORD).await;
+        let page = asn_web.text(&format!("/capacity/sessions/{session}")).await;
+        assert!(page.contains("data-testid=\"my-status\">Terdaftar<"), "enrolled");
+        assert!(page.contains("data-testid=\"seats\">1 / 1<"));
+        // The calendar file.
+        let response = asn_web.get(&format!("/capacity/sessions/{session}/calendar.ics")).await;
+        assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("text/calendar; charset=utf-8"));
+        let ics = response.text().await.expect("text");
+        assert!(ics.contains("BEGIN:VEVENT") && ics.contains(&format!("DTSTART;VALUE=DATE:{}", day(10).replace('-', ""))));
+        assert!(ics.contains(&format!("DTEND;VALUE=DATE:{}", day(13).replace('-', ""))), "the day after the last day");
+        assert!(ics.contains("SUMMARY:Pelayanan Prima") && ics.contains("\r\n"));
+        // The ASN cancels; the seat is free again, and they may ask again.
+        let (status, _) = post_json(&asn, &format!("/api/v1/enrolments/{id}/cancel"), json!({})).await;
+        assert_eq!(status, 200);
+        assert_eq!(app.count(&format!("SELECT seats_taken FROM training_sessions WHERE id = '{session}'")).await, 0);
+        let (status, again) = post_json(&asn, &path, json!({})).await;
+        assert_eq!((status.as_u16(), again["status"].as_str()), (201, Some("awaiting_approval")));
+        // Someone else's enrolment cannot be cancelled by an ASN.
+        let (status, _) = post_json(&supervisor, &format!("/api/v1/enrolments/{id}/cancel"), json!({})).await;
+        assert_eq!(status, 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn enrolment_outside_its_window_is_refused_and_session_input_is_checked() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        let (training, _) = training_with_session(&api, 5).await;
+        let sessions = format!("/api/v1/trainings/{training}/sessions");
+        let (status, body) = post_json(&api, &sessions, json!({"starts_on": day(10), "ends_on": day(5), "place": "",
+            "online_url": "http://insecure", "capacity": "0", "enrol_from": day(-1), "enrol_until": day(20)})).await;
+        assert_eq!(status, 422);
+        let fields: Vec<&str> = body["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+        for field in ["ends_on", "online_url", "capacity", "enrol_until"] {
+            assert!(fields.contains(&field), "{field}: {body}");
+        }
+        let (status, closed) = post_json(&api, &sessions, json!({"starts_on": day(30), "ends_on": day(30), "online_url": "https://zoom.example/j/1",
+            "capacity": "10", "enrol_from": day(5), "enrol_until": day(20)})).await;
+        assert_eq!(status, 201);
+        let mut ana = employee(&nip(1), "Theresia Bano", "kec-alak");
+        ana["username"] = json!("asn.alak");
+        post_json(&api, "/api/v1/employees", ana).await;
+        let mut asn = app.api();
+        asn.sign_in("asn.alak", DEMO_PASSWORD).await;
+        let (status, body) = post_json(&asn, &format!("/api/v1/sessions/{}/enrolments", closed["id"].as_str().unwrap_or("")), json!({})).await;
+        assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (409, Some("capacity.enrolment_closed")));
+        // An ASN without an employee record is told so.
+        let password = app.create_staff("Tanpa Data", "tanpa.data", "asn", "kec-alak").await;
+        let mut stranger = app.api();
+        stranger.sign_in("tanpa.data", &password).await;
+        let (_, list) = get_json(&api, &format!("/api/v1/trainings/{training}")).await;
+        let open = list["sessions"][0]["id"].as_str().unwrap_or("").to_string();
+        let (status, body) = post_json(&stranger, &format!("/api/v1/sessions/{open}/enrolments"), json!({})).await;
+        assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (409, Some("capacity.no_employee_record")));
+    })
+    .await;
+}
