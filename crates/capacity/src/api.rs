@@ -7,7 +7,7 @@ use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{get, post, put},
 };
 use platform::{
     AppState,
@@ -18,12 +18,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::{
+    attendance::{self, Completion, EvaluationInput},
     competencies::{
         self, Assessment, AssessmentInput, AssessmentMethod, Competency, CompetencyInput,
         CompetencyKind, GapRow, Level, Requirement, RequirementInput,
     },
     employees::{self, Employee, EmployeeInput, ImportReport, RowProblem},
     enrolment::{self, Enrolment, EnrolmentStatus},
+    jp::{self, AgencyCompliance, ExternalInput, JpEntry},
     trainings::{self, Addressed, Session, SessionInput, Training, TrainingForm, TrainingInput},
 };
 
@@ -33,11 +35,14 @@ use crate::{
           list_competencies, create_competency, list_requirements, set_requirement,
           list_assessments, record_assessment, employee_gaps,
           list_trainings, create_training, get_training, create_session, get_session, session_enrolments,
-          enrol, approve_enrolment, reject_enrolment, cancel_enrolment, session_calendar),
+          enrol, approve_enrolment, reject_enrolment, cancel_enrolment, session_calendar,
+          record_attendance, check_in, set_post_test, complete_session, evaluate, my_jp, submit_external,
+          approve_jp, reject_jp, compliance),
     components(schemas(Employee, EmployeeInput, ImportReport, RowProblem, Competency, Level, CompetencyKind,
                        CompetencyInput, Requirement, RequirementInput, Assessment, AssessmentInput, AssessmentMethod,
                        GapRow, Created, Training, TrainingInput, TrainingForm, Addressed, Session, SessionInput,
-                       Enrolment, EnrolmentStatus, EnrolRequest, TrainingWithSessions)),
+                       Enrolment, EnrolmentStatus, EnrolRequest, TrainingWithSessions, AttendanceRequest, CheckinRequest,
+                       ScoreRequest, Completion, EvaluationInput, MyJp, JpEntry, ExternalRequest, AgencyCompliance, Recorded)),
     tags((name = "capacity", description = "ASN capacity: employees, competencies, trainings, JP"))
 )]
 pub struct ApiDoc;
@@ -67,6 +72,15 @@ pub fn routes() -> Router<AppState> {
             get(session_enrolments).post(enrol),
         )
         .route("/api/v1/sessions/{id}/calendar.ics", get(session_calendar))
+        .route("/api/v1/sessions/{id}/attendance", post(record_attendance))
+        .route("/api/v1/sessions/{id}/checkin", post(check_in))
+        .route("/api/v1/sessions/{id}/complete", post(complete_session))
+        .route("/api/v1/enrolments/{id}/post-test", put(set_post_test))
+        .route("/api/v1/enrolments/{id}/evaluation", post(evaluate))
+        .route("/api/v1/me/jp", get(my_jp).post(submit_external))
+        .route("/api/v1/jp/{id}/approve", post(approve_jp))
+        .route("/api/v1/jp/{id}/reject", post(reject_jp))
+        .route("/api/v1/jp/compliance", get(compliance))
         .route("/api/v1/enrolments/{id}/approve", post(approve_enrolment))
         .route("/api/v1/enrolments/{id}/reject", post(reject_enrolment))
         .route("/api/v1/enrolments/{id}/cancel", post(cancel_enrolment))
@@ -448,4 +462,208 @@ async fn session_calendar(
         trainings::ics(&session, app.settings.base_url.as_str()),
     )
         .into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct AttendanceRequest {
+    nip: String,
+    /// YYYY-MM-DD, a day of the session.
+    day: String,
+}
+
+/// Whether a call changed anything (false: it was recorded already).
+#[derive(Serialize, ToSchema)]
+pub struct Recorded {
+    recorded: bool,
+}
+
+/// Record that an enrolled participant attended a day (competency admin). 409 for someone not
+/// enrolled or a day outside the session.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/attendance", tag = "capacity", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = AttendanceRequest,
+    responses((status = 200, body = Recorded), (status = 403), (status = 409), (status = 422)))]
+async fn record_attendance(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(request): Json<AttendanceRequest>,
+) -> Result<Json<Recorded>, WebError> {
+    let recorded = attendance::record(&app, &user, &id, &request.nip, &request.day).await?;
+    Ok(Json(Recorded { recorded }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct CheckinRequest {
+    /// Today's code from the QR code in the room.
+    code: String,
+}
+
+/// The participant checks in for today with the day's code.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/checkin", tag = "capacity", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = CheckinRequest,
+    responses((status = 200, body = Recorded), (status = 409)))]
+async fn check_in(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(request): Json<CheckinRequest>,
+) -> Result<Json<Recorded>, WebError> {
+    let recorded = attendance::check_in(&app, &user, &id, &request.code).await?;
+    Ok(Json(Recorded { recorded }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ScoreRequest {
+    /// 0–100
+    score: String,
+}
+
+/// Record a participant's post-test score (competency admin).
+#[utoipa::path(put, path = "/api/v1/enrolments/{id}/post-test", tag = "capacity", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ScoreRequest,
+    responses((status = 204), (status = 403), (status = 409), (status = 422)))]
+async fn set_post_test(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(request): Json<ScoreRequest>,
+) -> Result<StatusCode, WebError> {
+    attendance::set_post_test(&app, &user, &id, &request.score).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Close the session: the completion rule decides each participant, graduates' JP go to the ledger.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/complete", tag = "capacity", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = Completion), (status = 403), (status = 409)))]
+async fn complete_session(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Completion>, WebError> {
+    Ok(Json(attendance::complete_session(&app, &user, &id).await?))
+}
+
+/// The participant's reaction evaluation (once).
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/evaluation", tag = "capacity", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = EvaluationInput,
+    responses((status = 204), (status = 404), (status = 409), (status = 422)))]
+async fn evaluate(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<EvaluationInput>,
+) -> Result<StatusCode, WebError> {
+    attendance::evaluate(&app, &user, &id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyJp {
+    year: i64,
+    /// Approved JP this year.
+    total: i64,
+    /// 20 for PNS; none for PPPK (their allowance follows their agreement).
+    target: Option<i64>,
+    entries: Vec<JpEntry>,
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+struct YearParam {
+    year: Option<i64>,
+}
+
+/// The signed-in ASN's JP ledger for a year (this year by default).
+#[utoipa::path(get, path = "/api/v1/me/jp", tag = "capacity", security(("bearer" = [])), params(YearParam),
+    responses((status = 200, body = MyJp), (status = 409)))]
+async fn my_jp(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Query(param): Query<YearParam>,
+) -> Result<Json<MyJp>, WebError> {
+    let employee = employees::employee_of(&app, &user)
+        .await?
+        .ok_or(crate::CapacityError::NoEmployeeRecord)?;
+    let year = param
+        .year
+        .unwrap_or_else(|| i64::from(crate::today_wita().year()));
+    let total = jp::total(&app, &employee.id, year).await?;
+    let target = (employee.employment_type == "pns").then_some(jp::JP_RIGHT);
+    let entries = jp::ledger(&app, &employee.id, year).await?;
+    Ok(Json(MyJp {
+        year,
+        total,
+        target,
+        entries,
+    }))
+}
+
+/// External development with its proof, base64-encoded.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ExternalRequest {
+    #[serde(flatten)]
+    entry: ExternalInput,
+    proof_name: String,
+    /// The proof file (PDF, JPEG or PNG), base64.
+    proof_base64: String,
+}
+
+/// Record externally earned development with proof; it counts once an admin approves.
+#[utoipa::path(post, path = "/api/v1/me/jp", tag = "capacity", security(("bearer" = [])), request_body = ExternalRequest,
+    responses((status = 201, body = Created), (status = 409), (status = 422)))]
+async fn submit_external(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Json(request): Json<ExternalRequest>,
+) -> Result<Response, WebError> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(request.proof_base64.trim())
+        .ok()
+        .filter(|b| !b.is_empty());
+    let proof = bytes.as_deref().map(|b| (request.proof_name.as_str(), b));
+    let id = jp::submit_external(&app, &user, &request.entry, proof).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+/// Approve an external JP entry (competency admin).
+#[utoipa::path(post, path = "/api/v1/jp/{id}/approve", tag = "capacity", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 204), (status = 403), (status = 409)))]
+async fn approve_jp(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, WebError> {
+    jp::decide_external(&app, &user, &id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Reject an external JP entry (competency admin).
+#[utoipa::path(post, path = "/api/v1/jp/{id}/reject", tag = "capacity", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 204), (status = 403), (status = 409)))]
+async fn reject_jp(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, WebError> {
+    jp::decide_external(&app, &user, &id, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Share of PNS at or above 20 JP per agency (competency admin, leader).
+#[utoipa::path(get, path = "/api/v1/jp/compliance", tag = "capacity", security(("bearer" = [])), params(YearParam),
+    responses((status = 200, body = [AgencyCompliance]), (status = 403)))]
+async fn compliance(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Query(param): Query<YearParam>,
+) -> Result<Json<Vec<AgencyCompliance>>, WebError> {
+    let year = param
+        .year
+        .unwrap_or_else(|| i64::from(crate::today_wita().year()));
+    Ok(Json(jp::compliance(&app, &user, year).await?))
 }

@@ -31,6 +31,12 @@ pub enum CapacityError {
     WrongCheckinCode,
     #[error("the participant has not completed the training")]
     NotCompleted,
+    #[error("the session was closed already")]
+    SessionClosed,
+    #[error("the evaluation was submitted already")]
+    AlreadyEvaluated,
+    #[error("the JP entry was decided already")]
+    AlreadyDecided,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
     #[error(transparent)]
@@ -66,6 +72,9 @@ impl From<CapacityError> for WebError {
             CapacityError::DayOutsideSession => WebError::Conflict("capacity.day_outside_session"),
             CapacityError::WrongCheckinCode => WebError::Conflict("capacity.wrong_checkin_code"),
             CapacityError::NotCompleted => WebError::Conflict("capacity.not_completed"),
+            CapacityError::SessionClosed => WebError::Conflict("capacity.session_closed"),
+            CapacityError::AlreadyEvaluated => WebError::Conflict("capacity.already_evaluated"),
+            CapacityError::AlreadyDecided => WebError::Conflict("capacity.already_decided"),
             CapacityError::Internal(e) => WebError::Internal(e),
             CapacityError::Db(e) => WebError::from(e),
         }

@@ -12,11 +12,14 @@
 //! *BKPPD* (the city's personnel and training agency).
 
 mod api;
+pub mod attendance;
+pub mod certificates;
 pub mod competencies;
 mod csv;
 pub mod employees;
 pub mod enrolment;
 mod error;
+pub mod jp;
 pub mod nip;
 mod pages;
 pub mod trainings;

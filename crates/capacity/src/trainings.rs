@@ -604,3 +604,26 @@ pub fn ics(session: &Session, base_url: &str) -> String {
     out.push_str("\r\n");
     out
 }
+
+/// Sessions still open for enrolment whose training addresses `competency_code` above
+/// `level` (the person's current level), earliest first.
+pub async fn sessions_addressing(
+    app: &AppState,
+    competency_code: &str,
+    level: i64,
+    today: Date,
+) -> Result<Vec<Session>, CapacityError> {
+    let sql = format!(
+        "SELECT {SESSION_COLUMNS} FROM training_sessions s JOIN trainings t ON t.id = s.training_id \
+         JOIN training_competencies tc ON tc.training_id = t.id JOIN competencies c ON c.id = tc.competency_id \
+         WHERE c.code = $1 AND tc.target_level > $2 AND s.completed_ms IS NULL AND s.enrol_until >= $3 \
+         ORDER BY s.starts_on LIMIT 20"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(competency_code)
+        .bind(level)
+        .bind(today.to_string())
+        .fetch_all(&app.db.read)
+        .await?;
+    Ok(rows.iter().map(session_row).collect::<Result<_, _>>()?)
+}

@@ -203,6 +203,10 @@ impl Server {
             self.state.clone(),
             cancel.clone(),
         ));
+        let jp_reminders = tokio::spawn(capacity::jp::run_reminders(
+            self.state.clone(),
+            cancel.clone(),
+        ));
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let stop = cancel.clone();
         let drained = CancellationToken::new();
@@ -225,6 +229,7 @@ impl Server {
         stop.cancel();
         let _ = worker.await;
         let _ = reminders.await;
+        let _ = jp_reminders.await;
         self.state.db.close().await;
         outcome
     }

@@ -4,6 +4,7 @@
 mod attendance;
 mod competencies;
 mod employees;
+mod jp;
 pub(crate) use employees::translate;
 mod me;
 mod trainings;
@@ -20,7 +21,9 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     employees::routes(max_upload_bytes)
         .merge(competencies::routes())
         .merge(trainings::routes())
-        .merge(me::routes())
+        .merge(attendance::routes())
+        .merge(jp::routes())
+        .merge(me::routes(max_upload_bytes))
 }
 
 /// Renders a page with `status`; a template failure is an internal error.

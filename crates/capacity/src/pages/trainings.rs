@@ -306,7 +306,6 @@ pub(crate) struct SessionPage {
     pub participants: Vec<EnrolmentView>,
     pub nominate_error: Option<String>,
     pub nip: String,
-    #[expect(dead_code, reason = "attendance fills it in the next step")]
     pub extra: super::attendance::SessionExtras,
 }
 

@@ -648,3 +648,169 @@ async fn enrolment_outside_its_window_is_refused_and_session_input_is_checked() 
     })
     .await;
 }
+
+/// A two-day session starting today (so QR check-in works), 50 % attendance and a post-test of
+/// at least 70; returns the session id.
+async fn session_today(api: &Api) -> String {
+    let (training, _) = training_with_session(api, 10).await;
+    let (status, session) = post_json(
+        api,
+        &format!("/api/v1/trainings/{training}/sessions"),
+        json!({"starts_on": day(0), "ends_on": day(1), "place": "Kantor Camat Alak", "capacity": "10",
+               "enrol_from": day(-1), "enrol_until": day(0), "min_attendance_pct": "50", "post_test_min": "70"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{session}");
+    session["id"].as_str().expect("id").to_string()
+}
+
+async fn link_asn(api: &Api) {
+    let mut ana = employee(&nip(1), "Theresia Bano", "kec-alak");
+    ana["username"] = json!("asn.alak");
+    let (status, body) = post_json(api, "/api/v1/employees", ana).await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
+async fn attendance_qr_check_in_and_the_completion_rule_write_jp_to_the_ledger() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        link_asn(&api).await;
+        add_employees(&api, 2).await; // nip_man(100) Budi, nip_man(101) not enrolled
+        let session = session_today(&api).await;
+        let enrolments = format!("/api/v1/sessions/{session}/enrolments");
+        let (_, ana) = post_json(&api, &enrolments, json!({"nip": nip(1)})).await;
+        let (_, budi) = post_json(&api, &enrolments, json!({"nip": nip_man(100)})).await;
+        assert_eq!((ana["status"].as_str(), budi["status"].as_str()), (Some("enrolled"), Some("enrolled")));
+        let attendance = format!("/api/v1/sessions/{session}/attendance");
+        // Someone not enrolled, or a day outside the session: refused, nothing written.
+        let (status, body) = post_json(&api, &attendance, json!({"nip": nip_man(101), "day": day(0)})).await;
+        assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (409, Some("capacity.not_enrolled")));
+        let (status, body) = post_json(&api, &attendance, json!({"nip": nip_man(100), "day": day(5)})).await;
+        assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (409, Some("capacity.day_outside_session")));
+        assert_eq!(app.count("SELECT COUNT(*) FROM attendance").await, 0);
+        let (status, body) = post_json(&api, &attendance, json!({"nip": nip_man(100), "day": day(0)})).await;
+        assert_eq!((status.as_u16(), body["recorded"].as_bool()), (200, Some(true)));
+        // The admin's register on the web: Ana present on the second day.
+        let admin = app.browser();
+        admin.login_ok("admin.bkppd", DEMO_PASSWORD).await;
+        let present = format!("present_{}", nip(1));
+        let second = day(1);
+        let response = admin.post(&format!("/capacity/sessions/{session}/attendance"), &[("day", second.as_str()), (present.as_str(), "on")]).await;
+        assert_eq!(response.status(), 303);
+        // QR check-in: a wrong code is refused; today's code from the admin's page works, once.
+        let page = admin.text(&format!("/capacity/sessions/{session}")).await;
+        assert!(page.contains("<svg") && page.contains("data-testid=\"checkin-code\""));
+        let code = page.split("data-testid=\"code\">").nth(1).and_then(|r| r.split('<').next()).expect("code shown").to_string();
+        let mut asn = app.api();
+        asn.sign_in("asn.alak", DEMO_PASSWORD).await;
+        let checkin = format!("/api/v1/sessions/{session}/checkin");
+        let (status, body) = post_json(&asn, &checkin, json!({"code": "00000000"})).await;
+        assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (409, Some("capacity.wrong_checkin_code")));
+        let (_, body) = post_json(&asn, &checkin, json!({"code": code.to_lowercase()})).await;
+        assert_eq!(body["recorded"], true, "{body}");
+        let (_, body) = post_json(&asn, &checkin, json!({"code": code})).await;
+        assert_eq!(body["recorded"], false, "once per day");
+        assert_eq!(app.count("SELECT COUNT(*) FROM attendance").await, 3);
+        // Post-test scores, then close: Ana passes (2 of 2 days, 80), Budi does not (score 60).
+        for (enrolment, score) in [(&ana, "80"), (&budi, "60")] {
+            let response = api.request(Method::PUT, &format!("/api/v1/enrolments/{}/post-test", enrolment["id"].as_str().unwrap_or("")))
+                .json(&json!({"score": score})).send().await.expect("request");
+            assert_eq!(response.status(), 204);
+        }
+        let (status, outcome) = post_json(&api, &format!("/api/v1/sessions/{session}/complete"), json!({})).await;
+        assert_eq!(status, 200, "{outcome}");
+        assert_eq!((outcome["completed"].as_u64(), outcome["not_completed"].as_u64()), (Some(1), Some(1)));
+        let (status, _) = post_json(&api, &format!("/api/v1/sessions/{session}/complete"), json!({})).await;
+        assert_eq!(status, 409, "closes once");
+        assert_eq!(app.count("SELECT COUNT(*) FROM jp_entries").await, 1, "JP only for the graduate");
+        let (_, mine) = get_json(&asn, "/api/v1/me/jp").await;
+        assert_eq!((mine["total"].as_i64(), mine["target"].as_i64()), (Some(12), Some(20)), "{mine}");
+        let web = app.browser();
+        web.login_ok("asn.alak", DEMO_PASSWORD).await;
+        let page = web.text("/capacity/me").await;
+        assert!(page.contains("max=\"20\" value=\"12\""), "the JP bar");
+        assert!(page.contains("Lulus"), "my trainings show the result");
+        // The reaction evaluation, once.
+        let evaluation = format!("/api/v1/enrolments/{}/evaluation", ana["id"].as_str().unwrap_or(""));
+        let (status, body) = post_json(&asn, &evaluation, json!({"relevance": "5", "content": "4", "trainer": "9", "organisation": "4"})).await;
+        assert_eq!((status.as_u16(), body["error"]["fields"][0]["field"].as_str()), (422, Some("trainer")));
+        let (status, _) = post_json(&asn, &evaluation, json!({"relevance": "5", "content": "4", "trainer": "5", "organisation": "4", "comment": "Bermanfaat"})).await;
+        assert_eq!(status, 204);
+        let (status, _) = post_json(&asn, &evaluation, json!({"relevance": "1", "content": "1", "trainer": "1", "organisation": "1"})).await;
+        assert_eq!(status, 409);
+        let page = admin.text(&format!("/capacity/sessions/{session}")).await;
+        assert!(page.contains("data-testid=\"evaluation-summary\""));
+        let (_, compliance) = get_json(&api, "/api/v1/jp/compliance").await;
+        let alak = compliance.as_array().and_then(|l| l.iter().find(|a| a["agency_code"] == "kec-alak")).expect("kec-alak").clone();
+        assert_eq!((alak["employees"].as_i64(), alak["compliant"].as_i64()), (Some(3), Some(0)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn external_jp_counts_after_approval_and_reminders_go_to_those_below_20_from_october() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        link_asn(&api).await;
+        let mut asn = app.api();
+        asn.sign_in("asn.alak", DEMO_PASSWORD).await;
+        use base64::Engine as _;
+        let pdf = base64::engine::general_purpose::STANDARD.encode(crate::support::pdf());
+        let entry = |title: &str, jp: &str, proof: &str| json!({"title": title, "jp": jp, "completed_on": day(-1), "proof_name": "sertifikat.pdf", "proof_base64": proof});
+        let (status, body) = post_json(&asn, "/api/v1/me/jp", entry("Webinar Kearsipan", "8", "")).await;
+        assert_eq!((status.as_u16(), body["error"]["fields"][0]["code"].as_str()), (422, Some("capacity.proof_missing")));
+        let text = base64::engine::general_purpose::STANDARD.encode("bukan pdf");
+        let (status, body) = post_json(&asn, "/api/v1/me/jp", entry("Webinar Kearsipan", "8", &text)).await;
+        assert_eq!((status.as_u16(), body["error"]["fields"][0]["code"].as_str()), (422, Some("capacity.proof_type")));
+        let (status, first) = post_json(&asn, "/api/v1/me/jp", entry("Webinar Kearsipan", "8", &pdf)).await;
+        assert_eq!(status, 201);
+        let (_, mine) = get_json(&asn, "/api/v1/me/jp").await;
+        assert_eq!(mine["total"], 0, "pending does not count");
+        // The web form: proof uploaded with the entry.
+        let web = app.browser();
+        web.login_ok("asn.alak", DEMO_PASSWORD).await;
+        let response = web.upload_with("/capacity/me", &[("title", "Magang di Dukcapil"), ("jp", "5"), ("completed_on", &day(-2))], "surat.pdf", crate::support::pdf()).await;
+        assert_eq!(response.status(), 303);
+        let response = web.upload_with("/capacity/me", &[("title", ""), ("jp", "500"), ("completed_on", &day(-2))], "surat.txt", b"teks".to_vec()).await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.expect("text");
+        assert!(page.contains("id=\"title-error\"") && page.contains("id=\"jp-error\"") && page.contains("id=\"file-error\""));
+        // The admin sees both, opens the proof, approves one and rejects the other.
+        let admin = app.browser();
+        admin.login_ok("admin.bkppd", DEMO_PASSWORD).await;
+        let page = admin.text("/capacity/jp").await;
+        assert!(page.contains("Webinar Kearsipan") && page.contains("Magang di Dukcapil"));
+        let first = first["id"].as_str().expect("id").to_string();
+        let proof = admin.get(&format!("/capacity/jp/{first}/proof")).await;
+        assert_eq!(proof.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
+        let mut other = app.api();
+        other.sign_in("pimpinan.kota", DEMO_PASSWORD).await;
+        let (status, _) = post_json(&other, &format!("/api/v1/jp/{first}/approve"), json!({})).await;
+        assert_eq!(status, 403);
+        let (status, _) = post_json(&api, &format!("/api/v1/jp/{first}/approve"), json!({})).await;
+        assert_eq!(status, 204);
+        let (status, body) = post_json(&api, &format!("/api/v1/jp/{first}/approve"), json!({})).await;
+        assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (409, Some("capacity.already_decided")));
+        let second: String = sqlx::query_scalar("SELECT id FROM jp_entries WHERE title = 'Magang di Dukcapil'")
+            .fetch_one(&app.state.db.read).await.expect("entry");
+        let (status, _) = post_json(&api, &format!("/api/v1/jp/{second}/reject"), json!({})).await;
+        assert_eq!(status, 204);
+        let (_, mine) = get_json(&asn, "/api/v1/me/jp").await;
+        assert_eq!(mine["total"], 8);
+        assert!(app.count("SELECT COUNT(*) FROM outbox WHERE user_id = (SELECT id FROM users WHERE username = 'asn.alak')").await >= 2);
+        // Reminders: none in September; from October once to each PNS below 20 with an account.
+        let year: i16 = day(0)[..4].parse().expect("year");
+        let september = jiff::civil::Date::new(year, 9, 30).expect("date");
+        let october = jiff::civil::Date::new(year, 10, 1).expect("date");
+        assert_eq!(capacity::jp::send_reminders(&app.state, september).await.expect("runs"), 0);
+        let before = app.count("SELECT COUNT(*) FROM outbox").await;
+        assert_eq!(capacity::jp::send_reminders(&app.state, october).await.expect("runs"), 1);
+        assert_eq!(capacity::jp::send_reminders(&app.state, october).await.expect("runs"), 0, "once a year");
+        assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, before + 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE body LIKE '%baru 8 dari hak 20 JP%'").await, 1);
+    })
+    .await;
+}
