@@ -37,6 +37,8 @@ pub enum CapacityError {
     AlreadyEvaluated,
     #[error("the JP entry was decided already")]
     AlreadyDecided,
+    #[error("the certificate was revoked already")]
+    AlreadyRevoked,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
     #[error(transparent)]
@@ -75,6 +77,7 @@ impl From<CapacityError> for WebError {
             CapacityError::SessionClosed => WebError::Conflict("capacity.session_closed"),
             CapacityError::AlreadyEvaluated => WebError::Conflict("capacity.already_evaluated"),
             CapacityError::AlreadyDecided => WebError::Conflict("capacity.already_decided"),
+            CapacityError::AlreadyRevoked => WebError::Conflict("capacity.already_revoked"),
             CapacityError::Internal(e) => WebError::Internal(e),
             CapacityError::Db(e) => WebError::from(e),
         }

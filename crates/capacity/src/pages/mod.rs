@@ -2,6 +2,7 @@
 //! JavaScript; forms re-show with each error beside its field and the typed values kept.
 
 mod attendance;
+mod certificates;
 mod competencies;
 mod employees;
 mod jp;
@@ -23,6 +24,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .merge(trainings::routes())
         .merge(attendance::routes())
         .merge(jp::routes())
+        .merge(certificates::routes())
         .merge(me::routes(max_upload_bytes))
 }
 

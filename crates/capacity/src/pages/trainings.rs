@@ -302,6 +302,8 @@ pub(crate) struct SessionPage {
     pub has_record: bool,
     /// The person holds an active enrolment (awaiting, enrolled or waitlisted).
     pub active: bool,
+    /// The person's own enrolment is completed (a certificate may be asked for).
+    pub completed_mine: bool,
     pub admin: bool,
     pub participants: Vec<EnrolmentView>,
     pub nominate_error: Option<String>,
@@ -347,6 +349,9 @@ pub(crate) async fn session_page(
         nip: nip.to_string(),
         has_record: me.is_some(),
         active: mine.as_ref().is_some_and(|m| m.enrolment.status.active()),
+        completed_mine: mine
+            .as_ref()
+            .is_some_and(|m| m.enrolment.status == enrolment::EnrolmentStatus::Completed),
         session,
         mine,
         admin,

@@ -814,3 +814,134 @@ async fn external_jp_counts_after_approval_and_reminders_go_to_those_below_20_fr
     })
     .await;
 }
+
+/// Ana (asn.alak) completes a session today; Budi (nip_man(100)) attends but fails the post-test.
+/// Returns (session, Ana's enrolment id, Budi's enrolment id).
+async fn completed_session(app: &TestApp, api: &Api) -> (String, String, String) {
+    link_asn(api).await;
+    add_employees(api, 1).await;
+    let session = session_today(api).await;
+    let enrolments = format!("/api/v1/sessions/{session}/enrolments");
+    let (_, ana) = post_json(api, &enrolments, json!({"nip": nip(1)})).await;
+    let (_, budi) = post_json(api, &enrolments, json!({"nip": nip_man(100)})).await;
+    for who in [nip(1), nip_man(100)] {
+        for offset in [0, 1] {
+            let (status, _) = post_json(
+                api,
+                &format!("/api/v1/sessions/{session}/attendance"),
+                json!({"nip": who, "day": day(offset)}),
+            )
+            .await;
+            assert_eq!(status, 200);
+        }
+    }
+    for (enrolment, score) in [(&ana, "90"), (&budi, "40")] {
+        let response = api
+            .request(
+                Method::PUT,
+                &format!(
+                    "/api/v1/enrolments/{}/post-test",
+                    enrolment["id"].as_str().unwrap_or("")
+                ),
+            )
+            .json(&json!({"score": score}))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 204);
+    }
+    let (status, _) = post_json(
+        api,
+        &format!("/api/v1/sessions/{session}/complete"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let _ = app;
+    (
+        session,
+        ana["id"].as_str().expect("id").to_string(),
+        budi["id"].as_str().expect("id").to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_certificate_is_issued_once_signed_verifiable_by_anyone_and_revocable() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        let (_, ana, budi) = completed_session(app, &api).await;
+        let mut asn = app.api();
+        asn.sign_in("asn.alak", DEMO_PASSWORD).await;
+        let (status, body) = post_json(&api, &format!("/api/v1/enrolments/{budi}/certificate"), json!({})).await;
+        assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (409, Some("capacity.not_completed")));
+        // Asked twice at once, and once more: one certificate.
+        let path = format!("/api/v1/enrolments/{ana}/certificate");
+        let (first, second) = tokio::join!(post_json(&asn, &path, json!({})), post_json(&asn, &path, json!({})));
+        let mut statuses = [first.0.as_u16(), second.0.as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 201]);
+        assert_eq!(first.1["id"], second.1["id"]);
+        let (status, again) = post_json(&asn, &path, json!({})).await;
+        assert_eq!((status.as_u16(), &again["id"]), (200, &first.1["id"]));
+        assert_eq!(app.count("SELECT COUNT(*) FROM certificates").await, 1);
+        let id = again["id"].as_str().expect("id").to_string();
+        // Anyone can verify on the page the QR code opens.
+        let visitor = app.browser();
+        let page = visitor.text(&format!("/verify/certificates/{id}")).await;
+        assert!(page.contains("Sertifikat ASLI") && page.contains("Theresia Bano") && page.contains("data-testid=\"certificate-jp\">12<"));
+        assert!(page.contains("Badan Kepegawaian, Pendidikan dan Pelatihan Daerah"));
+        assert!(!page.contains("certificate-pdf"), "a visitor gets no download");
+        assert_eq!(visitor.get(&format!("/capacity/certificates/{id}/pdf")).await.status(), 303, "sign-in first");
+        // The holder downloads the PDF; its SHA-256 is the signed one, and the signature verifies.
+        let web = app.browser();
+        web.login_ok("asn.alak", DEMO_PASSWORD).await;
+        let pdf = web.get(&format!("/capacity/certificates/{id}/pdf")).await.bytes().await.expect("bytes");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let (_, check) = get_json(&app.api(), &format!("/api/v1/certificates/{id}")).await;
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(&pdf);
+        assert_eq!(check["sha256"].as_str(), Some(hex::encode(digest).as_str()));
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let public: [u8; 32] = b64.decode(check["public_key"].as_str().unwrap_or("")).expect("b64").try_into().expect("32 bytes");
+        let signature: [u8; 64] = b64.decode(check["signature"].as_str().unwrap_or("")).expect("b64").try_into().expect("64 bytes");
+        use ed25519_dalek::Verifier as _;
+        ed25519_dalek::VerifyingKey::from_bytes(&public).expect("key")
+            .verify(&digest, &ed25519_dalek::Signature::from_bytes(&signature))
+            .expect("the instance key signed this PDF's hash");
+        assert_eq!(check["signature_valid"], true);
+        // Another ASN may not download it.
+        let password = app.create_staff("Orang Lain", "orang.lain", "asn", "kec-alak").await;
+        let other = app.browser();
+        other.login_ok("orang.lain", &password).await;
+        assert_eq!(other.get(&format!("/capacity/certificates/{id}/pdf")).await.status(), 403);
+        // The Open Badges 3.0 credential with its eddsa-jcs-2022 proof.
+        let (status, vc) = get_json(&asn, &format!("/api/v1/certificates/{id}/credential")).await;
+        assert_eq!(status, 200);
+        assert_eq!(vc["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
+        assert_eq!(vc["proof"]["cryptosuite"], "eddsa-jcs-2022");
+        assert_eq!(vc["credentialSubject"]["achievement"]["creditsAvailable"], 12);
+        assert!(!vc.to_string().contains(&nip(1)), "the NIP travels hashed");
+        assert!(capacity::certificates::verify_credential(&vc));
+        let mut forged = vc.clone();
+        forged["credentialSubject"]["achievement"]["creditsAvailable"] = json!(40);
+        assert!(!capacity::certificates::verify_credential(&forged));
+        // Revoked: kept, and the page says so.
+        let (status, _) = post_json(&asn, &format!("/api/v1/certificates/{id}/revoke"), json!({"reason": "x"})).await;
+        assert_eq!(status, 403);
+        let (status, _) = post_json(&api, &format!("/api/v1/certificates/{id}/revoke"), json!({"reason": " "})).await;
+        assert_eq!(status, 422);
+        let (status, _) = post_json(&api, &format!("/api/v1/certificates/{id}/revoke"), json!({"reason": "Salah nama peserta"})).await;
+        assert_eq!(status, 204);
+        let (status, _) = post_json(&api, &format!("/api/v1/certificates/{id}/revoke"), json!({"reason": "lagi"})).await;
+        assert_eq!(status, 409);
+        let page = visitor.text(&format!("/verify/certificates/{id}")).await;
+        assert!(page.contains("DICABUT") && page.contains("Salah nama peserta") && !page.contains("Sertifikat ASLI"));
+        let (_, check) = get_json(&app.api(), &format!("/api/v1/certificates/{id}")).await;
+        assert_eq!(check["revoked"], true);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('certificate.issued', 'certificate.revoked')").await, 2);
+        assert!(web.text("/capacity/me").await.contains(&format!("/verify/certificates/{id}")), "listed on the ASN page");
+    })
+    .await;
+}
