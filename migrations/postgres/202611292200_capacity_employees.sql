@@ -15,6 +15,7 @@ CREATE TABLE employees (
     created_ms      BIGINT NOT NULL,
     updated_ms      BIGINT NOT NULL
 );
-CREATE INDEX employees_agency ON employees(agency_id, unit);
+-- Covers the needs analysis (agency, unit, position and id of every employee, read in one scan).
+CREATE INDEX employees_agency ON employees(agency_id, unit, position, id);
 CREATE INDEX employees_position ON employees(position);
 CREATE INDEX employees_supervisor ON employees(supervisor_nip);

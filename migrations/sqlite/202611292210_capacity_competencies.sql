@@ -40,7 +40,8 @@ CREATE TABLE assessments (
     created_ms    BIGINT NOT NULL
 );
 CREATE INDEX assessments_history ON assessments(employee_id, competency_id, assessed_on);
-CREATE INDEX assessments_current ON assessments(is_current, competency_id, employee_id);
+-- Covers the needs analysis: the current level of an employee and competency without a table read.
+CREATE INDEX assessments_current ON assessments(employee_id, competency_id, is_current, level);
 
 INSERT INTO competencies (id, code, kind, name_id, name_en, description_id, description_en, created_ms) VALUES ('01900000-0000-7000-8000-000000000001', 'integritas', 'managerial', 'Integritas', 'Integrity', 'Konsisten berperilaku selaras dengan nilai, norma dan/atau etika organisasi, jujur dalam hubungan dengan manajemen, rekan kerja, bawahan, dan pemangku kepentingan, serta bertanggung jawab atas tindakan atau keputusan beserta risikonya.', 'Consistently behaves in line with the organisation''s values, norms and ethics, is honest with management, colleagues, subordinates and stakeholders, and takes responsibility for actions and decisions and their risks.', 1795910400000);
 INSERT INTO competency_levels (competency_id, level, descriptor_id, descriptor_en) VALUES ('01900000-0000-7000-8000-000000000001', 1, 'Bertindak sesuai nilai, norma, dan etika organisasi dalam kapasitas pribadi.', 'Acts according to the organisation''s values, norms and ethics in a personal capacity.');

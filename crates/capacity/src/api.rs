@@ -27,6 +27,7 @@ use crate::{
     employees::{self, Employee, EmployeeInput, ImportReport, RowProblem},
     enrolment::{self, Enrolment, EnrolmentStatus},
     jp::{self, AgencyCompliance, ExternalInput, JpEntry},
+    needs::{self, Grouping, NeedRow, SessionRef},
     trainings::{self, Addressed, Session, SessionInput, Training, TrainingForm, TrainingInput},
 };
 
@@ -39,13 +40,13 @@ use crate::{
           enrol, approve_enrolment, reject_enrolment, cancel_enrolment, session_calendar,
           record_attendance, check_in, set_post_test, complete_session, evaluate, my_jp, submit_external,
           approve_jp, reject_jp, compliance, issue_certificate, get_certificate, certificate_credential,
-          revoke_certificate),
+          revoke_certificate, training_needs),
     components(schemas(Employee, EmployeeInput, ImportReport, RowProblem, Competency, Level, CompetencyKind,
                        CompetencyInput, Requirement, RequirementInput, Assessment, AssessmentInput, AssessmentMethod,
                        GapRow, Created, Training, TrainingInput, TrainingForm, Addressed, Session, SessionInput,
                        Enrolment, EnrolmentStatus, EnrolRequest, TrainingWithSessions, AttendanceRequest, CheckinRequest,
                        ScoreRequest, Completion, EvaluationInput, MyJp, JpEntry, ExternalRequest, AgencyCompliance, Recorded,
-                       Certificate, CertificateCheck, RevokeRequest)),
+                       Certificate, CertificateCheck, RevokeRequest, NeedRow, SessionRef, Grouping)),
     tags((name = "capacity", description = "ASN capacity: employees, competencies, trainings, JP"))
 )]
 pub struct ApiDoc;
@@ -88,6 +89,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/enrolments/{id}/certificate",
             post(issue_certificate),
         )
+        .route("/api/v1/training-needs", get(training_needs))
         .route("/api/v1/certificates/{id}", get(get_certificate))
         .route(
             "/api/v1/certificates/{id}/credential",
@@ -774,4 +776,35 @@ async fn revoke_certificate(
 ) -> Result<StatusCode, WebError> {
     certificates::revoke(&app, &user, &id, &request.reason).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+struct NeedsParams {
+    /// `agency` (default), `unit` or `competency`.
+    group: String,
+    /// Only this agency (code); all when empty.
+    agency: String,
+}
+
+/// Training needs: gaps (required − assessed) aggregated per agency, unit or competency, with
+/// the open sessions that address each (competency admin, leader).
+#[utoipa::path(get, path = "/api/v1/training-needs", tag = "capacity", security(("bearer" = [])), params(NeedsParams),
+    responses((status = 200, body = [NeedRow]), (status = 403)))]
+async fn training_needs(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Query(params): Query<NeedsParams>,
+) -> Result<Json<Vec<NeedRow>>, WebError> {
+    Ok(Json(
+        needs::analyse(
+            &app,
+            &user,
+            Grouping::parse(&params.group),
+            &params.agency,
+            shell.tr.lang,
+        )
+        .await?,
+    ))
 }

@@ -20,6 +20,7 @@ pub mod employees;
 pub mod enrolment;
 mod error;
 pub mod jp;
+pub mod needs;
 pub mod nip;
 mod pages;
 pub mod trainings;

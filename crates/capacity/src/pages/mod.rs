@@ -8,6 +8,7 @@ mod employees;
 mod jp;
 pub(crate) use employees::translate;
 mod me;
+mod needs;
 mod trainings;
 
 use askama::Template;
@@ -25,6 +26,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .merge(attendance::routes())
         .merge(jp::routes())
         .merge(certificates::routes())
+        .merge(needs::routes())
         .merge(me::routes(max_upload_bytes))
 }
 
