@@ -269,6 +269,13 @@ pub async fn complete_session(
         return Err(CapacityError::Forbidden);
     }
     let session = trainings::get_session(app, session_id).await?;
+    if session
+        .days()
+        .last()
+        .is_none_or(|last| crate::today_wita() < *last)
+    {
+        return Err(CapacityError::SessionNotOver);
+    }
     let total_days = session.days().len();
     let attended = attended_days(app, session_id).await?;
     let participants = enrolment::list_for_session(app, session_id).await?;

@@ -33,6 +33,8 @@ pub enum CapacityError {
     NotCompleted,
     #[error("the session was closed already")]
     SessionClosed,
+    #[error("the session has not reached its last day")]
+    SessionNotOver,
     #[error("the evaluation was submitted already")]
     AlreadyEvaluated,
     #[error("the JP entry was decided already")]
@@ -75,6 +77,7 @@ impl From<CapacityError> for WebError {
             CapacityError::WrongCheckinCode => WebError::Conflict("capacity.wrong_checkin_code"),
             CapacityError::NotCompleted => WebError::Conflict("capacity.not_completed"),
             CapacityError::SessionClosed => WebError::Conflict("capacity.session_closed"),
+            CapacityError::SessionNotOver => WebError::Conflict("capacity.session_not_over"),
             CapacityError::AlreadyEvaluated => WebError::Conflict("capacity.already_evaluated"),
             CapacityError::AlreadyDecided => WebError::Conflict("capacity.already_decided"),
             CapacityError::AlreadyRevoked => WebError::Conflict("capacity.already_revoked"),

@@ -16,6 +16,7 @@ pub mod attendance;
 pub mod certificates;
 pub mod competencies;
 mod csv;
+pub mod demo;
 pub mod employees;
 pub mod enrolment;
 mod error;

@@ -200,11 +200,16 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
 async fn load_demo(state: &platform::AppState) -> anyhow::Result<()> {
     let report = accounts::demo::load(state).await?;
     let (services_added, holidays_added) = services::demo::load(state).await?;
+    let capacity = capacity::demo::load(state).await?;
     println!(
         "Demo data loaded: {} agencies, {} staff accounts, {} citizens added (existing records kept).",
         report.agencies_created, report.staff_created, report.citizens_created
     );
     println!("Demo catalogue: {services_added} services and {holidays_added} holidays added.");
+    println!(
+        "Demo ASN capacity: {} employees, {} trainings, {} sessions, {} JP entries added.",
+        capacity.employees, capacity.trainings, capacity.sessions, capacity.jp_entries
+    );
     println!(
         "Every demo account uses the password: {}",
         accounts::demo::DEMO_PASSWORD

@@ -627,6 +627,10 @@ async fn enrolment_outside_its_window_is_refused_and_session_input_is_checked() 
         for field in ["ends_on", "online_url", "capacity", "enrol_until"] {
             assert!(fields.contains(&field), "{field}: {body}");
         }
+        let (_, listed) = get_json(&api, &format!("/api/v1/trainings/{training}")).await;
+        let future = listed["sessions"][0]["id"].as_str().unwrap_or("").to_string();
+        let (status, body) = post_json(&api, &format!("/api/v1/sessions/{future}/complete"), json!({})).await;
+        assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (409, Some("capacity.session_not_over")));
         let (status, closed) = post_json(&api, &sessions, json!({"starts_on": day(30), "ends_on": day(30), "online_url": "https://zoom.example/j/1",
             "capacity": "10", "enrol_from": day(5), "enrol_until": day(20)})).await;
         assert_eq!(status, 201);
@@ -649,15 +653,15 @@ async fn enrolment_outside_its_window_is_refused_and_session_input_is_checked() 
     .await;
 }
 
-/// A two-day session starting today (so QR check-in works), 50 % attendance and a post-test of
-/// at least 70; returns the session id.
+/// A two-day session from yesterday to today (QR check-in works, and it may be closed), 50 %
+/// attendance and a post-test of at least 70; returns the session id.
 async fn session_today(api: &Api) -> String {
     let (training, _) = training_with_session(api, 10).await;
     let (status, session) = post_json(
         api,
         &format!("/api/v1/trainings/{training}/sessions"),
-        json!({"starts_on": day(0), "ends_on": day(1), "place": "Kantor Camat Alak", "capacity": "10",
-               "enrol_from": day(-1), "enrol_until": day(0), "min_attendance_pct": "50", "post_test_min": "70"}),
+        json!({"starts_on": day(-1), "ends_on": day(0), "place": "Kantor Camat Alak", "capacity": "10",
+               "enrol_from": day(-3), "enrol_until": day(0), "min_attendance_pct": "50", "post_test_min": "70"}),
     )
     .await;
     assert_eq!(status, 201, "{session}");
@@ -692,11 +696,11 @@ async fn attendance_qr_check_in_and_the_completion_rule_write_jp_to_the_ledger()
         assert_eq!(app.count("SELECT COUNT(*) FROM attendance").await, 0);
         let (status, body) = post_json(&api, &attendance, json!({"nip": nip_man(100), "day": day(0)})).await;
         assert_eq!((status.as_u16(), body["recorded"].as_bool()), (200, Some(true)));
-        // The admin's register on the web: Ana present on the second day.
+        // The admin's register on the web: Ana present on the first day.
         let admin = app.browser();
         admin.login_ok("admin.bkppd", DEMO_PASSWORD).await;
         let present = format!("present_{}", nip(1));
-        let second = day(1);
+        let second = day(-1);
         let response = admin.post(&format!("/capacity/sessions/{session}/attendance"), &[("day", second.as_str()), (present.as_str(), "on")]).await;
         assert_eq!(response.status(), 303);
         // QR check-in: a wrong code is refused; today's code from the admin's page works, once.
@@ -825,7 +829,7 @@ async fn completed_session(app: &TestApp, api: &Api) -> (String, String, String)
     let (_, ana) = post_json(api, &enrolments, json!({"nip": nip(1)})).await;
     let (_, budi) = post_json(api, &enrolments, json!({"nip": nip_man(100)})).await;
     for who in [nip(1), nip_man(100)] {
-        for offset in [0, 1] {
+        for offset in [-1, 0] {
             let (status, _) = post_json(
                 api,
                 &format!("/api/v1/sessions/{session}/attendance"),
@@ -1051,6 +1055,39 @@ async fn training_needs_at_scale() {
                 assert!(elapsed.as_millis() < 1000, "{group}: {elapsed:?}");
             }
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_has_a_few_hundred_asn_a_year_of_trainings_and_some_below_20_jp_and_loads_once() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let report = capacity::demo::load(&app.state).await.expect("demo loads");
+        assert!(report.employees >= 300, "{report:?}");
+        assert!(report.jp_entries > 100, "{report:?}");
+        let again = capacity::demo::load(&app.state).await.expect("loads again");
+        assert_eq!((again.employees, again.sessions), (0, 0), "nothing added twice");
+        assert_eq!(app.count("SELECT COUNT(*) FROM employees").await as usize, report.employees);
+        assert!(app.count("SELECT COUNT(*) FROM assessments").await > 1000);
+        assert_eq!(app.count("SELECT COUNT(*) FROM enrolments WHERE session_id IN (SELECT id FROM training_sessions WHERE seats_taken > capacity)").await, 0);
+        let api = bkppd(app).await;
+        let (_, compliance) = get_json(&api, "/api/v1/jp/compliance").await;
+        let (total, compliant) = compliance.as_array().expect("list").iter()
+            .fold((0, 0), |(t, c), a| (t + a["employees"].as_i64().unwrap_or(0), c + a["compliant"].as_i64().unwrap_or(0)));
+        assert!(compliant > 0 && compliant < total, "some at 20 JP, some below: {compliant} of {total}");
+        let (status, needs) = get_json(&api, "/api/v1/training-needs?group=competency").await;
+        assert_eq!(status, 200);
+        assert!(needs.as_array().is_some_and(|n| n.len() >= 5 && n.iter().any(|r| !r["sessions"].as_array().is_none_or(Vec::is_empty))));
+        // The demo ASN sees their record, JP bar, gaps and sessions recommended for them.
+        let web = app.browser();
+        web.login_ok("asn.alak", DEMO_PASSWORD).await;
+        let page = web.text("/capacity/me").await;
+        assert!(page.contains("Theresia Bano") && page.contains("data-testid=\"jp-bar\""));
+        assert!(page.contains("Pelayanan Prima Berbasis Digital"), "recommended for the service gap");
+        let supervisor = app.browser();
+        supervisor.login_ok(capacity::demo::SUPERVISOR_USERNAME, DEMO_PASSWORD).await;
+        assert_eq!(supervisor.get("/capacity/approvals").await.status(), 200);
     })
     .await;
 }
