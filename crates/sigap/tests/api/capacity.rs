@@ -1091,3 +1091,82 @@ async fn the_demo_has_a_few_hundred_asn_a_year_of_trainings_and_some_below_20_jp
     })
     .await;
 }
+
+/// In Chromium: the demo ASN enrols in the session running today, the supervisor approves, the
+/// BKPPD admin records attendance and the post-test and closes the session, the ASN takes the
+/// certificate, a visitor verifies it on the page its QR code opens, and the JP bar has grown.
+#[tokio::test]
+async fn journey_enrol_approve_attend_certify_and_see_the_jp_bar_grow() {
+    use crate::browser::{choose, click, journey, page_text, sign_in_as, wait_for_text};
+    use fantoccini::Locator;
+    crate::support::run_on(crate::support::Backend::Sqlite, &async |app: &TestApp| {
+        app.load_demo().await;
+        capacity::demo::load(&app.state).await.expect("capacity demo");
+        let session: String = sqlx::query_scalar(
+            "SELECT id FROM training_sessions WHERE completed_ms IS NULL AND ends_on = $1 AND starts_on < ends_on",
+        )
+        .bind(day(0))
+        .fetch_one(&app.state.db.read)
+        .await
+        .expect("the session running today");
+        let asn = capacity::demo::ASN_NIP;
+        journey("capacity_enrol_to_certificate", app, async |browser, base| {
+            let jp_total = async || -> i64 {
+                browser.goto(&format!("{base}/capacity/me")).await.expect("open");
+                let text = browser.find(Locator::Css("[data-testid=jp-total]")).await.expect("JP total").text().await.expect("text");
+                text.trim().parse().expect("a number")
+            };
+            sign_in_as(browser, base, "asn.alak").await;
+            let before = jp_total().await;
+            browser.goto(&format!("{base}/capacity/sessions/{session}")).await.expect("open");
+            click(browser, "[data-testid=enrol]").await;
+            wait_for_text(browser, "Menunggu persetujuan atasan").await;
+            // The supervisor approves.
+            sign_in_as(browser, base, capacity::demo::SUPERVISOR_USERNAME).await;
+            browser.goto(&format!("{base}/capacity/approvals")).await.expect("open");
+            wait_for_text(browser, "Theresia Bano").await;
+            click(browser, &format!("[data-testid=approve-{asn}]")).await;
+            wait_for_text(browser, "Tidak ada pengajuan yang menunggu persetujuan Anda").await;
+            // The BKPPD admin records both days, the post-test, and closes the session.
+            sign_in_as(browser, base, "admin.bkppd").await;
+            for offset in [-1, 0] {
+                browser.goto(&format!("{base}/capacity/sessions/{session}")).await.expect("open");
+                choose(browser, "day", &day(offset)).await;
+                click(browser, &format!("#present_{asn}")).await;
+                click(browser, "form[action$='/attendance'] button[type=submit]").await;
+                wait_for_text(browser, "Daftar hadir").await;
+            }
+            let enrolment: String = sqlx::query_scalar(
+                "SELECT en.id FROM enrolments en JOIN employees e ON e.id = en.employee_id WHERE en.session_id = $1 AND e.nip = $2",
+            )
+            .bind(&session)
+            .bind(asn)
+            .fetch_one(&app.state.db.read)
+            .await
+            .expect("the enrolment");
+            crate::browser::fill(browser, &format!("score-{enrolment}"), "85").await;
+            click(browser, &format!("form[action$='/{enrolment}/post-test'] button")).await;
+            wait_for_text(browser, "Daftar hadir").await;
+            click(browser, "[data-testid=complete]").await;
+            wait_for_text(browser, "Sesi sudah ditutup").await;
+            // The ASN takes the certificate; a visitor checks it on its verification page.
+            sign_in_as(browser, base, "asn.alak").await;
+            browser.goto(&format!("{base}/capacity/sessions/{session}")).await.expect("open");
+            wait_for_text(browser, "Lulus").await;
+            click(browser, "[data-testid=certificate]").await;
+            wait_for_text(browser, "Sertifikat ASLI").await;
+            let url = browser.current_url().await.expect("url");
+            assert!(url.path().starts_with("/verify/certificates/"), "{url}");
+            browser.delete_all_cookies().await.expect("signed out");
+            browser.goto(url.as_str()).await.expect("open as a visitor");
+            let text = wait_for_text(browser, "Sertifikat ASLI").await;
+            assert!(text.contains("Theresia Bano") && text.contains("Pelayanan Prima Berbasis Digital"));
+            assert!(!page_text(browser).await.contains("Unduh PDF"), "a visitor gets no download");
+            // The JP bar.
+            sign_in_as(browser, base, "asn.alak").await;
+            assert_eq!(jp_total().await, before + 24);
+        })
+        .await;
+    })
+    .await;
+}
