@@ -155,7 +155,8 @@ pub(crate) async fn find_enrolment_of(
     .transpose()
 }
 
-/// Participants of a session: enrolled first, then the waitlist in order, then the rest.
+/// Participants of a session: enrolled first, then the waitlist in the order seats go to it
+/// (time, then id, as [`promote`] takes them), then the rest.
 pub async fn list_for_session(
     app: &AppState,
     session_id: &str,
@@ -163,7 +164,8 @@ pub async fn list_for_session(
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} {FROM} WHERE en.session_id = $1 ORDER BY \
          CASE en.status WHEN 'completed' THEN 0 WHEN 'enrolled' THEN 0 WHEN 'not_completed' THEN 0 \
-         WHEN 'waitlisted' THEN 1 WHEN 'awaiting_approval' THEN 2 ELSE 3 END, en.waitlisted_ms, e.full_name"
+         WHEN 'waitlisted' THEN 1 WHEN 'awaiting_approval' THEN 2 ELSE 3 END, en.waitlisted_ms, \
+         CASE WHEN en.status = 'waitlisted' THEN en.id ELSE e.full_name END"
     ))
     .bind(session_id)
     .fetch_all(&app.db.read)

@@ -1170,3 +1170,48 @@ async fn journey_enrol_approve_attend_certify_and_see_the_jp_bar_grow() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_capacity_route() {
+    on_both(async |app| {
+        let (status, doc) = get_json(&app.api(), "/api/v1/openapi.json").await;
+        assert_eq!(status, 200);
+        let paths = doc["paths"].as_object().expect("paths");
+        for path in [
+            "/api/v1/employees",
+            "/api/v1/employees/import",
+            "/api/v1/employees/{nip}",
+            "/api/v1/employees/{nip}/assessments",
+            "/api/v1/employees/{nip}/gaps",
+            "/api/v1/competencies",
+            "/api/v1/position-requirements",
+            "/api/v1/trainings",
+            "/api/v1/trainings/{id}",
+            "/api/v1/trainings/{id}/sessions",
+            "/api/v1/sessions/{id}",
+            "/api/v1/sessions/{id}/enrolments",
+            "/api/v1/sessions/{id}/calendar.ics",
+            "/api/v1/sessions/{id}/attendance",
+            "/api/v1/sessions/{id}/checkin",
+            "/api/v1/sessions/{id}/complete",
+            "/api/v1/enrolments/{id}/approve",
+            "/api/v1/enrolments/{id}/reject",
+            "/api/v1/enrolments/{id}/cancel",
+            "/api/v1/enrolments/{id}/post-test",
+            "/api/v1/enrolments/{id}/evaluation",
+            "/api/v1/enrolments/{id}/certificate",
+            "/api/v1/certificates/{id}",
+            "/api/v1/certificates/{id}/credential",
+            "/api/v1/certificates/{id}/revoke",
+            "/api/v1/me/jp",
+            "/api/v1/jp/{id}/approve",
+            "/api/v1/jp/{id}/reject",
+            "/api/v1/jp/compliance",
+            "/api/v1/training-needs",
+        ] {
+            assert!(paths.contains_key(path), "{path} documented");
+        }
+        assert!(doc["components"]["schemas"]["Enrolment"].is_object());
+    })
+    .await;
+}
