@@ -457,8 +457,16 @@ pub struct ImportReport {
     pub problems: Vec<RowProblem>,
 }
 
-/// Reads an import file and checks every row. With `commit` and no problems, writes all rows in
-/// one transaction; with any problem, writes nothing and reports every one.
+/// What an import is doing, for a progress display: (stage, rows done, rows in the file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportStage {
+    Checking,
+    Writing,
+}
+
+/// Reads an import file and checks every row (competency admin). With `commit` and no
+/// problems, writes all rows in one transaction; with any problem, writes nothing and reports
+/// every one.
 pub async fn import_csv(
     app: &AppState,
     user: &CurrentUser,
@@ -466,6 +474,79 @@ pub async fn import_csv(
     commit: bool,
 ) -> Result<ImportReport, CapacityError> {
     require_admin(user)?;
+    import_rows(app, Some(&user.id), bytes, commit, &mut |_, _, _| {}).await
+}
+
+/// The same import run by the operator on the server (`sigap import-employees`), telling
+/// `progress` after every row checked and written.
+pub async fn import_csv_by_operator(
+    app: &AppState,
+    bytes: &[u8],
+    commit: bool,
+    progress: &mut (dyn FnMut(ImportStage, usize, usize) + Send),
+) -> Result<ImportReport, CapacityError> {
+    import_rows(app, None, bytes, commit, progress).await
+}
+
+/// `sigap import-employees`: reads `path`, shows progress on stderr, prints every problem.
+/// Returns whether the file was clean (and, with `commit`, written).
+pub async fn import_file(
+    app: &AppState,
+    path: &std::path::Path,
+    commit: bool,
+) -> anyhow::Result<bool> {
+    let bytes = std::fs::read(path)?;
+    let mut progress = |stage: ImportStage, done: usize, total: usize| {
+        if done.is_multiple_of(100) || done == total {
+            let verb = match stage {
+                ImportStage::Checking => "checked",
+                ImportStage::Writing => "written",
+            };
+            eprint!("\r{verb} {done}/{total} rows");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let report = match import_csv_by_operator(app, &bytes, commit, &mut progress).await {
+        Ok(report) => report,
+        Err(CapacityError::ImportFile(key)) => {
+            eprintln!("{}", app.catalogue.get(platform::web::i18n::Lang::En, key));
+            return Ok(false);
+        }
+        Err(other) => return Err(anyhow::anyhow!("import failed: {other}")),
+    };
+    for problem in &report.problems {
+        println!(
+            "line {}: {}: {}",
+            problem.row,
+            problem.field,
+            app.catalogue
+                .get(platform::web::i18n::Lang::En, &problem.code)
+        );
+    }
+    println!(
+        "{} rows: {} new, {} updated, {} problems; {}",
+        report.rows,
+        report.new,
+        report.updated,
+        report.problems.len(),
+        if report.committed {
+            "written"
+        } else {
+            "nothing written"
+        }
+    );
+    Ok(report.problems.is_empty())
+}
+
+async fn import_rows(
+    app: &AppState,
+    actor: Option<&str>,
+    bytes: &[u8],
+    commit: bool,
+    progress: &mut (dyn FnMut(ImportStage, usize, usize) + Send),
+) -> Result<ImportReport, CapacityError> {
     let records = csv::parse(bytes).map_err(|e| match e {
         CsvError::NotUtf8 => CapacityError::ImportFile("capacity.import_not_utf8"),
         CsvError::Empty => CapacityError::ImportFile("capacity.import_empty"),
@@ -512,7 +593,8 @@ pub async fn import_csv(
             message: String::new(),
         });
     };
-    for record in rows {
+    for (done, record) in rows.iter().enumerate() {
+        progress(ImportStage::Checking, done + 1, rows.len());
         if record.fields.len() != CSV_HEADER.len() {
             problem(record.line, "row", "capacity.import_columns");
             continue;
@@ -556,13 +638,14 @@ pub async fn import_csv(
         return Ok(report);
     }
     let mut tx = app.db.begin().await?;
-    for employee in &checked {
+    for (done, employee) in checked.iter().enumerate() {
         write_employee(&mut tx, UPSERT, employee).await?;
+        progress(ImportStage::Writing, done + 1, checked.len());
     }
     audit::record(
         &mut tx,
         audit::Entry {
-            actor_id: Some(&user.id),
+            actor_id: actor,
             action: "employees.imported",
             subject: "employees",
             detail: serde_json::json!({ "new": report.new, "updated": report.updated }),

@@ -46,6 +46,13 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Import employees from a BKPPD CSV file (UTF-8), showing progress: a dry run that lists
+    /// every bad line unless --commit; with --commit all rows or none. Exit code 2 on problems.
+    ImportEmployees {
+        file: PathBuf,
+        #[arg(long)]
+        commit: bool,
+    },
     /// Copy the SQLite database while it runs (for PostgreSQL, prints the pg_dump command).
     Backup {
         /// Where to write the copy (default: <data dir>/backups/sigap-<UTC time>.db).
@@ -172,6 +179,11 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
         Command::Migrate => println!("Migrations applied."),
         Command::Demo => load_demo(&state).await?,
         Command::User { action } => user_command(&state, action).await?,
+        Command::ImportEmployees { file, commit } => {
+            if !capacity::employees::import_file(&state, &file, commit).await? {
+                return Ok(ExitCode::from(2));
+            }
+        }
         Command::Audit {
             action: AuditAction::Verify,
         } => {

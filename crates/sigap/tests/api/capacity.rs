@@ -1215,3 +1215,32 @@ async fn the_openapi_document_lists_every_capacity_route() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_operators_import_reports_progress_row_by_row_and_writes_all_or_nothing() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let mut csv = String::from(HEADER);
+        for n in 0..250 {
+            csv.push_str(&format!("{},Pegawai {n},kec-alak,,Analis,III/a,pns,,,,\n", nip_man(n)));
+        }
+        let mut seen = Vec::new();
+        let report = capacity::employees::import_csv_by_operator(&app.state, csv.as_bytes(), true, &mut |stage, done, total| {
+            seen.push((stage, done, total));
+        })
+        .await
+        .expect("imports");
+        assert!(report.committed && report.new == 250);
+        use capacity::employees::ImportStage;
+        assert_eq!(seen.iter().filter(|(s, _, _)| *s == ImportStage::Checking).count(), 250);
+        assert_eq!(seen.last(), Some(&(ImportStage::Writing, 250, 250)));
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'employees.imported' AND actor_id IS NULL").await, 1);
+        // The command line: a file with one bad line writes nothing and says so.
+        let path = app.data_dir.join("pegawai.csv");
+        std::fs::create_dir_all(&app.data_dir).expect("dir");
+        std::fs::write(&path, format!("{HEADER}{},Baru,kec-alak,,Analis,III/a,pns,,,,\n199013012015032001,Salah,kec-alak,,Analis,III/a,pns,,,,\n", nip(7))).expect("file");
+        assert!(!capacity::employees::import_file(&app.state, &path, true).await.expect("runs"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM employees").await, 250);
+    })
+    .await;
+}
