@@ -1244,3 +1244,47 @@ async fn the_operators_import_reports_progress_row_by_row_and_writes_all_or_noth
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_agency_head_nominates_only_their_own_staff_and_a_rejected_request_takes_no_seat() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        let head_password = app.create_staff("Camat Alak", "pimpinan.alak", "leader", "kec-alak").await;
+        let (status, _) = post_json(&api, "/api/v1/employees", employee(&nip_man(1), "Staf Alak", "kec-alak")).await;
+        assert_eq!(status, 201);
+        let (status, _) = post_json(&api, "/api/v1/employees", employee(&nip_man(2), "Staf Dinkes", "dinkes")).await;
+        assert_eq!(status, 201);
+        link_asn(&api).await; // no supervisor: the agency head decides
+        let (_, session) = training_with_session(&api, 3).await;
+        let mut head = app.api();
+        head.sign_in("pimpinan.alak", &head_password).await;
+        let path = format!("/api/v1/sessions/{session}/enrolments");
+        let (status, own) = post_json(&head, &path, json!({"nip": nip_man(1)})).await;
+        assert_eq!((status.as_u16(), own["status"].as_str(), own["route"].as_str()), (201, Some("enrolled"), Some("nomination")));
+        let (status, _) = post_json(&head, &path, json!({"nip": nip_man(2)})).await;
+        assert_eq!(status, 403, "another agency's employee");
+        let (status, body) = post_json(&head, &path, json!({"nip": "198503152010011999"})).await;
+        assert_eq!((status.as_u16(), body["error"]["fields"][0]["code"].as_str()), (422, Some("capacity.employee_unknown")));
+        // The ASN asks; without a supervisor on file the agency head is told and decides.
+        let mut asn = app.api();
+        asn.sign_in("asn.alak", DEMO_PASSWORD).await;
+        let (_, request) = post_json(&asn, &path, json!({})).await;
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM outbox WHERE user_id = (SELECT id FROM users WHERE username = 'pimpinan.alak')").await,
+            1
+        );
+        let (status, rejected) = post_json(&head, &format!("/api/v1/enrolments/{}/reject", request["id"].as_str().unwrap_or("")), json!({})).await;
+        assert_eq!((status.as_u16(), rejected["status"].as_str()), (200, Some("rejected")));
+        assert_eq!(app.count(&format!("SELECT seats_taken FROM training_sessions WHERE id = '{session}'")).await, 1);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM outbox WHERE user_id = (SELECT id FROM users WHERE username = 'asn.alak') AND body LIKE '%tidak disetujui%'").await,
+            1,
+            "the ASN is told"
+        );
+        // Asking again after a rejection opens a new request.
+        let (status, again) = post_json(&asn, &path, json!({})).await;
+        assert_eq!((status.as_u16(), again["status"].as_str()), (201, Some("awaiting_approval")));
+    })
+    .await;
+}
