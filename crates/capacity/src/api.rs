@@ -33,7 +33,7 @@ use crate::{
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_employees, create_employee, get_employee, import_employees,
+    paths(list_employees, create_employee, get_employee, update_employee, import_employees,
           list_competencies, create_competency, list_requirements, set_requirement,
           list_assessments, record_assessment, employee_gaps,
           list_trainings, create_training, get_training, create_session, get_session, session_enrolments,
@@ -58,7 +58,10 @@ pub fn routes() -> Router<AppState> {
             get(list_employees).post(create_employee),
         )
         .route("/api/v1/employees/import", post(import_employees))
-        .route("/api/v1/employees/{nip}", get(get_employee))
+        .route(
+            "/api/v1/employees/{nip}",
+            get(get_employee).put(update_employee),
+        )
         .route(
             "/api/v1/employees/{nip}/assessments",
             get(list_assessments).post(record_assessment),
@@ -806,5 +809,21 @@ async fn training_needs(
             shell.tr.lang,
         )
         .await?,
+    ))
+}
+
+/// Change an employee's record (competency admin); the NIP in the path stays, `nip` in the
+/// body is ignored.
+#[utoipa::path(put, path = "/api/v1/employees/{nip}", tag = "capacity", security(("bearer" = [])),
+    params(("nip" = String, Path)), request_body = EmployeeInput,
+    responses((status = 200, body = Employee), (status = 403), (status = 404), (status = 422)))]
+async fn update_employee(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(nip): Path<String>,
+    Json(input): Json<EmployeeInput>,
+) -> Result<Json<Employee>, WebError> {
+    Ok(Json(
+        employees::update_employee(&app, &user, &nip, &input).await?,
     ))
 }

@@ -349,6 +349,62 @@ pub async fn create_employee(
     get_employee(app, &record.nip).await
 }
 
+/// Changes an employee's record (competency admin); the NIP stays.
+pub async fn update_employee(
+    app: &AppState,
+    user: &CurrentUser,
+    nip: &str,
+    input: &EmployeeInput,
+) -> Result<Employee, CapacityError> {
+    require_admin(user)?;
+    let current = get_employee(app, nip).await?;
+    let input = EmployeeInput {
+        nip: current.nip.clone(),
+        ..input.clone()
+    };
+    let lookups = Lookups::load(app).await?;
+    let record = check(&input, &lookups).map_err(owned)?;
+    let mut tx = app.db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE employees SET full_name = $2, agency_id = $3, unit = $4, position = $5, rank = $6, employment_type = $7, \
+         email = $8, phone = $9, user_id = $10, supervisor_nip = $11, updated_ms = $12 WHERE nip = $1",
+    )
+    .bind(&record.nip)
+    .bind(&record.full_name)
+    .bind(&record.agency_id)
+    .bind(&record.unit)
+    .bind(&record.position)
+    .bind(&record.rank)
+    .bind(record.employment_type.as_str())
+    .bind(&record.email)
+    .bind(&record.phone)
+    .bind(&record.user_id)
+    .bind(&record.supervisor_nip)
+    .bind(clock::now_ms())
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Err(e) if platform::db::is_unique_violation(&e) => {
+            return Err(CapacityError::field("username", "capacity.username_linked"));
+        }
+        other => {
+            other?;
+        }
+    }
+    audit::record(
+        &mut tx,
+        audit::Entry {
+            actor_id: Some(&user.id),
+            action: "employee.updated",
+            subject: &format!("employee:{}", current.id),
+            detail: serde_json::json!({ "agency_id": record.agency_id }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get_employee(app, nip).await
+}
+
 pub async fn find_employee(app: &AppState, nip: &str) -> Result<Option<Employee>, CapacityError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM employees e JOIN agencies a ON a.id = e.agency_id WHERE e.nip = $1"

@@ -40,6 +40,10 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(max_upload_bytes + 64 * 1024)),
         )
         .route("/capacity/employees/{nip}", get(detail))
+        .route(
+            "/capacity/employees/{nip}/edit",
+            get(edit_form).post(update),
+        )
 }
 
 #[derive(Deserialize, Default)]
@@ -82,6 +86,9 @@ struct FormPage {
     shell: Shell,
     errors: Vec<FieldError>,
     fields: Vec<FieldView>,
+    /// Where the form posts; the NIP being edited, if any.
+    action: String,
+    editing: Option<String>,
 }
 
 async fn form_page(
@@ -89,6 +96,7 @@ async fn form_page(
     shell: Shell,
     input: &EmployeeInput,
     errors: Vec<FieldError>,
+    editing: Option<&str>,
 ) -> Result<FormPage, WebError> {
     let tr = &shell.tr;
     let text = |name: &str, key: &str, value: &str| FieldView::text(tr, name, key, value, &errors);
@@ -102,7 +110,7 @@ async fn form_page(
         .into_iter()
         .map(|t| (t.as_str().to_string(), tr.t(t.label_key()).to_string()))
         .collect();
-    let fields = vec![
+    let mut fields = vec![
         text(
             "employment_type",
             "capacity.employment_type",
@@ -135,10 +143,19 @@ async fn form_page(
         .optional(tr)
         .hint(tr, "capacity.supervisor_hint"),
     ];
+    if editing.is_some() {
+        // The NIP identifies the record; it is shown in the heading, not edited.
+        fields.retain(|f| f.name != "nip");
+    }
     Ok(FormPage {
         shell,
         errors,
         fields,
+        action: match editing {
+            Some(nip) => format!("/capacity/employees/{nip}/edit"),
+            None => "/capacity/employees/new".into(),
+        },
+        editing: editing.map(str::to_string),
     })
 }
 
@@ -161,7 +178,7 @@ async fn new_form(
         ..EmployeeInput::default()
     };
     page(
-        &form_page(&app, shell, &input, Vec::new()).await?,
+        &form_page(&app, shell, &input, Vec::new(), None).await?,
         StatusCode::OK,
     )
 }
@@ -179,7 +196,73 @@ async fn create(
         Err(CapacityError::Invalid(problems)) => {
             let errors = field_errors(&shell.tr, &problems);
             page(
-                &form_page(&app, shell, &input, errors).await?,
+                &form_page(&app, shell, &input, errors, None).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn edit_form(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(nip): Path<String>,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    let e = employees::get_employee(&app, &nip).await?;
+    let username = match &e.user_id {
+        Some(id) => username_of(&app, id).await?.unwrap_or_default(),
+        None => String::new(),
+    };
+    let input = EmployeeInput {
+        nip: e.nip.clone(),
+        full_name: e.full_name,
+        agency_code: e.agency_code,
+        unit: e.unit,
+        position: e.position,
+        rank: e.rank,
+        employment_type: e.employment_type,
+        email: e.email.unwrap_or_default(),
+        phone: e.phone.unwrap_or_default(),
+        username,
+        supervisor_nip: e.supervisor_nip.unwrap_or_default(),
+    };
+    page(
+        &form_page(&app, shell, &input, Vec::new(), Some(&e.nip)).await?,
+        StatusCode::OK,
+    )
+}
+
+async fn username_of(app: &AppState, user_id: &str) -> Result<Option<String>, WebError> {
+    use sqlx::Row as _;
+    let row = sqlx::query("SELECT username FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&app.db.read)
+        .await
+        .map_err(WebError::from)?;
+    match row {
+        Some(row) => Ok(row.try_get("username").map_err(WebError::from)?),
+        None => Ok(None),
+    }
+}
+
+async fn update(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(nip): Path<String>,
+    CsrfForm(input): CsrfForm<EmployeeInput>,
+) -> Result<Response, WebError> {
+    match employees::update_employee(&app, &user, &nip, &input).await {
+        Ok(employee) => {
+            Ok(Redirect::to(&format!("/capacity/employees/{}", employee.nip)).into_response())
+        }
+        Err(CapacityError::Invalid(problems)) => {
+            let errors = field_errors(&shell.tr, &problems);
+            page(
+                &form_page(&app, shell, &input, errors, Some(&nip)).await?,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }

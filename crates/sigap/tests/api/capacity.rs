@@ -1288,3 +1288,89 @@ async fn an_agency_head_nominates_only_their_own_staff_and_a_rejected_request_ta
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_edits_an_employee_and_links_their_account_once() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        link_asn(&api).await;
+        let (status, _) = post_json(
+            &api,
+            "/api/v1/employees",
+            employee(&nip_man(1), "Yosef Nahak", "kec-alak"),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let web = app.browser();
+        web.login_ok("admin.bkppd", DEMO_PASSWORD).await;
+        let page = web
+            .text(&format!("/capacity/employees/{}/edit", nip_man(1)))
+            .await;
+        assert!(
+            page.contains("value=\"Yosef Nahak\"") && !page.contains("id=\"nip\""),
+            "the NIP is not editable"
+        );
+        let edit = |rank: &'static str, username: &'static str| {
+            [
+                ("employment_type", "pns"),
+                ("full_name", "Yosef Nahak"),
+                ("agency_code", "kec-alak"),
+                ("unit", "Seksi Umum"),
+                ("position", "Analis Kebijakan"),
+                ("rank", rank),
+                ("username", username),
+                ("supervisor_nip", ""),
+            ]
+        };
+        let path = format!("/capacity/employees/{}/edit", nip_man(1));
+        let response = web.post(&path, &edit("III/z", "asn.alak")).await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.expect("text");
+        assert!(
+            page.contains("id=\"rank-error\"") && page.contains("id=\"username-error\""),
+            "bad rank; account linked elsewhere"
+        );
+        assert!(
+            page.contains("value=\"Analis Kebijakan\""),
+            "typed values kept"
+        );
+        let response = web.post(&path, &edit("III/c", "")).await;
+        assert_eq!(response.status(), 303);
+        let (_, updated) = get_json(&api, &format!("/api/v1/employees/{}", nip_man(1))).await;
+        assert_eq!(
+            (
+                updated["rank"].as_str(),
+                updated["position"].as_str(),
+                updated["unit"].as_str()
+            ),
+            (Some("III/c"), Some("Analis Kebijakan"), Some("Seksi Umum"))
+        );
+        // Through the API; a leader may read but not change.
+        let mut body = employee("ignored", "Theresia Bano", "kec-alak");
+        body["username"] = json!("asn.alak");
+        body["rank"] = json!("III/d");
+        let response = api
+            .request(Method::PUT, &format!("/api/v1/employees/{}", nip(1)))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        let mut leader = app.api();
+        leader.sign_in("pimpinan.kota", DEMO_PASSWORD).await;
+        let response = leader
+            .request(Method::PUT, &format!("/api/v1/employees/{}", nip(1)))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 403);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'employee.updated'")
+                .await,
+            2
+        );
+    })
+    .await;
+}
