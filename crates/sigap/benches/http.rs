@@ -7,7 +7,8 @@
 //!
 //! Baselines: "raw insert" is single-row durable insert transactions/s through sqlx on the same
 //! pools Sigap uses; "plain route" is the server's `/healthz` text route.
-//! Later capabilities add their scenarios to `scenarios()`.
+//! Later capabilities add their scenarios to `scenarios()`; ASN capacity adds its own after the
+//! services' (`capacity_scenarios`).
 
 use std::{
     sync::{
@@ -185,6 +186,7 @@ async fn start(backend: &str) -> anyhow::Result<Running> {
     services::demo::load(&state).await?;
     complaints::demo::load(&state).await?;
     queue::demo::load(&state).await?;
+    capacity::demo::load(&state).await?;
     let server = sigap::Server::build(state.clone()).await?;
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -690,8 +692,104 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
     print_row(backend, &submit, Some(&raw));
     print_row(backend, &tracking, Some(&plain));
     print_row(backend, &tickets, Some(&raw));
+    let (asn_page, needs) = capacity_scenarios(&running, options).await?;
+    print_row(backend, &asn_page, Some(&plain));
+    print_row(backend, &needs, None);
     stop(running).await;
     Ok(())
+}
+
+/// A browser signed in as demo staff member `login` (untimed set-up).
+async fn staff_browser(base: &str, login: &str) -> anyhow::Result<reqwest::Client> {
+    let web = client(true);
+    let html = web
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let token = csrf_from(&html).ok_or_else(|| anyhow::anyhow!("login form"))?;
+    let signed_in = web
+        .post(format!("{base}/login"))
+        .form(&[
+            ("login", login),
+            ("password", accounts::demo::DEMO_PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(signed_in.status() == 303, "{login} signs in");
+    Ok(web)
+}
+
+/// ASN capacity: the ASN's self-service page (req/s), then the training needs analysis over
+/// 50,000 employees × 10 required competencies (450,000 current assessments), timed one request
+/// at a time (target: under 1 s). The employees are written straight into the database
+/// (untimed fixtures).
+async fn capacity_scenarios(
+    running: &Running,
+    options: &Options,
+) -> anyhow::Result<(Figure, Figure)> {
+    let base = running.base.clone();
+    let asn = staff_browser(&base, "asn.alak").await?;
+    let asn_page = {
+        let url = format!("{base}/capacity/me");
+        drive("ASN self-service page", options, move |_, _| {
+            let (web, url) = (asn.clone(), url.clone());
+            async move { get_ok(&web, &url).await }
+        })
+        .await
+    };
+    let db = &running.state.db.write;
+    sqlx::query(
+        "INSERT INTO position_requirements (position, competency_id, level, updated_ms) \
+         SELECT 'Analis Bench', id, 3, 0 FROM competencies ORDER BY code LIMIT 10",
+    )
+    .execute(db)
+    .await?;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) \
+         INSERT INTO employees (id, nip, full_name, agency_id, unit, position, rank, employment_type, created_ms, updated_ms) \
+         SELECT 'bench-' || i, 'bench-' || i, 'Pegawai Bench', \
+         (SELECT id FROM agencies WHERE code = CASE WHEN i % 4 = 0 THEN 'kec-alak' WHEN i % 4 = 1 THEN 'dinkes' WHEN i % 4 = 2 THEN 'dukcapil' ELSE 'bkppd' END), \
+         'Unit ' || (i % 7), 'Analis Bench', 'III/a', 'pns', 0, 0 FROM n",
+    )
+    .execute(db)
+    .await?;
+    sqlx::query(
+        "INSERT INTO assessments (id, employee_id, competency_id, level, assessed_on, method, evidence, is_current, created_ms) \
+         SELECT e.id || '-' || r.competency_id, e.id, r.competency_id, 1 + (LENGTH(e.id) % 4), '2026-01-01', 'supervisor', '', 1, 0 \
+         FROM employees e JOIN position_requirements r ON r.position = e.position \
+         WHERE e.position = 'Analis Bench' AND r.competency_id <> (SELECT MIN(competency_id) FROM position_requirements WHERE position = 'Analis Bench')",
+    )
+    .execute(db)
+    .await?;
+    let admin = staff_browser(&base, "admin.bkppd").await?;
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    let started = Instant::now();
+    for group in [
+        "agency",
+        "unit",
+        "competency",
+        "agency",
+        "unit",
+        "competency",
+    ] {
+        let began = Instant::now();
+        if get_ok(&admin, &format!("{base}/capacity/needs.csv?group={group}")).await {
+            latencies.push(u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX));
+        } else {
+            errors += 1;
+        }
+    }
+    let needs = summarise(
+        "training needs 50,000 x 10 (one at a time)",
+        latencies,
+        started.elapsed(),
+        errors,
+    );
+    Ok((asn_page, needs))
 }
 
 fn main() -> anyhow::Result<()> {

@@ -40,6 +40,7 @@ pub fn catalogue() -> Result<Catalogue, String> {
         services::CATALOGUE,
         queue::CATALOGUE,
         complaints::CATALOGUE,
+        capacity::CATALOGUE,
     ])
 }
 
@@ -51,6 +52,7 @@ fn navigation() -> Vec<NavItem> {
         .chain(services::NAV)
         .chain(queue::NAV)
         .chain(complaints::NAV)
+        .chain(capacity::NAV)
         .chain(rest)
         .copied()
         .collect()
@@ -100,6 +102,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(services::ApplicationsApiDoc::openapi());
     doc.merge(queue::ApiDoc::openapi());
     doc.merge(complaints::ApiDoc::openapi());
+    doc.merge(capacity::ApiDoc::openapi());
     doc
 }
 
@@ -116,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .merge(services::routes(state.settings.max_upload_bytes))
         .merge(queue::routes())
         .merge(complaints::routes(state.settings.max_upload_bytes))
+        .merge(capacity::routes(state.settings.max_upload_bytes))
         .merge(assets::routes())
         .merge(ops::routes())
         .route(
@@ -219,6 +223,10 @@ impl Server {
                 .clone()
                 .listen(self.state.settings.database_url.clone(), cancel.clone()),
         );
+        let jp_reminders = tokio::spawn(capacity::jp::run_reminders(
+            self.state.clone(),
+            cancel.clone(),
+        ));
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let stop = cancel.clone();
         let drained = CancellationToken::new();
@@ -245,6 +253,7 @@ impl Server {
         let _ = reminders.await;
         let _ = listener.await;
         let _ = appointment_reminders.await;
+        let _ = jp_reminders.await;
         self.state.db.close().await;
         outcome
     }

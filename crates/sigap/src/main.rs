@@ -52,6 +52,13 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Import employees from a BKPPD CSV file (UTF-8), showing progress: a dry run that lists
+    /// every bad line unless --commit; with --commit all rows or none. Exit code 2 on problems.
+    ImportEmployees {
+        file: PathBuf,
+        #[arg(long)]
+        commit: bool,
+    },
     /// Copy the SQLite database while it runs (for PostgreSQL, prints the pg_dump command).
     Backup {
         /// Where to write the copy (default: <data dir>/backups/sigap-<UTC time>.db).
@@ -178,6 +185,11 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
         Command::Migrate => println!("Migrations applied."),
         Command::Demo => load_demo(&state).await?,
         Command::User { action } => user_command(&state, action).await?,
+        Command::ImportEmployees { file, commit } => {
+            if !capacity::employees::import_file(&state, &file, commit).await? {
+                return Ok(ExitCode::from(2));
+            }
+        }
         Command::Audit {
             action: AuditAction::Verify,
         } => {
@@ -207,6 +219,7 @@ async fn load_demo(state: &platform::AppState) -> anyhow::Result<()> {
     let report = accounts::demo::load(state).await?;
     let (services_added, holidays_added) = services::demo::load(state).await?;
     let (complaints_added, _) = complaints::demo::load(state).await?;
+    let capacity = capacity::demo::load(state).await?;
     println!(
         "Demo data loaded: {} agencies, {} staff accounts, {} citizens added (existing records kept).",
         report.agencies_created, report.staff_created, report.citizens_created
@@ -219,6 +232,10 @@ async fn load_demo(state: &platform::AppState) -> anyhow::Result<()> {
         );
     }
     println!("Demo complaints: {complaints_added} added.");
+    println!(
+        "Demo ASN capacity: {} employees, {} trainings, {} sessions, {} JP entries added.",
+        capacity.employees, capacity.trainings, capacity.sessions, capacity.jp_entries
+    );
     println!(
         "Every demo account uses the password: {}",
         accounts::demo::DEMO_PASSWORD

@@ -92,7 +92,7 @@ async fn open_browser(driver: &Driver) -> Client {
 }
 
 /// Runs a journey; on failure saves a screenshot and the page source, then fails.
-async fn journey(name: &str, app: &TestApp, steps: impl AsyncFn(&Client, &str)) {
+pub(crate) async fn journey(name: &str, app: &TestApp, steps: impl AsyncFn(&Client, &str)) {
     let Some(driver) = start_driver().await else {
         return;
     };
@@ -117,7 +117,7 @@ async fn journey(name: &str, app: &TestApp, steps: impl AsyncFn(&Client, &str)) 
     }
 }
 
-async fn fill(browser: &Client, id: &str, text: &str) {
+pub(crate) async fn fill(browser: &Client, id: &str, text: &str) {
     let field = browser
         .find(Locator::Id(id))
         .await
@@ -149,7 +149,7 @@ async fn submit(browser: &Client, form: &str) {
 }
 
 /// Waits (bounded) for the navigation a click started to land on `expected`.
-async fn wait_for_path(browser: &Client, expected: &str) {
+pub(crate) async fn wait_for_path(browser: &Client, expected: &str) {
     let mut current = String::new();
     for _ in 0..100 {
         current = path(browser).await;
@@ -162,7 +162,7 @@ async fn wait_for_path(browser: &Client, expected: &str) {
 }
 
 /// Waits (bounded) until the page shows `needle`.
-async fn wait_for_text(browser: &Client, needle: &str) -> String {
+pub(crate) async fn wait_for_text(browser: &Client, needle: &str) -> String {
     let mut text = String::new();
     for _ in 0..100 {
         text = page_text(browser).await;
@@ -174,7 +174,7 @@ async fn wait_for_text(browser: &Client, needle: &str) -> String {
     panic!("the page never showed «{needle}»: {text}");
 }
 
-async fn page_text(browser: &Client) -> String {
+pub(crate) async fn page_text(browser: &Client) -> String {
     // While a navigation replaces the page, the body can briefly be missing: read it as empty
     // and let the waiting helpers look again.
     match browser.find(Locator::Css("body")).await {
@@ -183,7 +183,7 @@ async fn page_text(browser: &Client) -> String {
     }
 }
 
-async fn path(browser: &Client) -> String {
+pub(crate) async fn path(browser: &Client) -> String {
     let url = browser.current_url().await.expect("url");
     match url.query() {
         Some(query) => format!("{}?{query}", url.path()),
@@ -340,7 +340,7 @@ async fn staff_see_the_navigation_of_their_role() {
 }
 
 /// Signs in as `login` in a fresh session (the previous person's cookies are dropped).
-async fn sign_in_as(browser: &Client, base: &str, login: &str) {
+pub(crate) async fn sign_in_as(browser: &Client, base: &str, login: &str) {
     browser.delete_all_cookies().await.expect("cookies cleared");
     browser.goto(&format!("{base}/login")).await.expect("open");
     fill(browser, "login", login).await;
@@ -365,7 +365,7 @@ async fn fill_named(browser: &Client, id: &str, text: &str) {
     field.send_keys(text).await.expect("type");
 }
 
-async fn choose(browser: &Client, select_id: &str, value: &str) {
+pub(crate) async fn choose(browser: &Client, select_id: &str, value: &str) {
     browser
         .find(Locator::Css(&format!(
             "[id=\"{select_id}\"] option[value=\"{value}\"]"
@@ -377,7 +377,7 @@ async fn choose(browser: &Client, select_id: &str, value: &str) {
         .expect("choose");
 }
 
-async fn click(browser: &Client, css: &str) {
+pub(crate) async fn click(browser: &Client, css: &str) {
     browser
         .find(Locator::Css(css))
         .await

@@ -11,6 +11,7 @@ const PREFIXES: &[&str] = &[
     "accounts.",
     "services.",
     "complaints.",
+    "capacity.",
     "files.",
     "error.",
     "nav.",
@@ -56,7 +57,14 @@ fn every_key_named_in_code_or_templates_has_both_translations() {
     let catalogue = sigap::catalogue().expect("the catalogue loads (both languages complete)");
     let crates = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for name in ["platform", "accounts", "services", "queue", "complaints"] {
+    for name in [
+        "platform",
+        "accounts",
+        "services",
+        "queue",
+        "complaints",
+        "capacity",
+    ] {
         source_files(&crates.join(name).join("src"), &mut files);
         source_files(&crates.join(name).join("templates"), &mut files);
     }

@@ -11,6 +11,7 @@ mod applications_api;
 mod audit;
 mod authorisation;
 mod browser;
+mod capacity;
 mod catalogue;
 mod complaints;
 mod config;
