@@ -709,16 +709,71 @@ async fn the_board_receives_calls_live_and_catches_up_after_a_lost_connection() 
     .await;
 }
 
+/// A second Sigap node as its own operating-system process (`sigap serve`) on the same
+/// PostgreSQL database; killed when dropped.
+struct NodeProcess {
+    child: std::process::Child,
+    base: String,
+    data_dir: std::path::PathBuf,
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+async fn node_process(database_url: &str) -> NodeProcess {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let data_dir =
+        std::env::temp_dir().join(format!("sigap-node-b-{}", uuid::Uuid::now_v7().simple()));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sigap"))
+        .arg("serve")
+        .env("SIGAP_DATABASE_URL", database_url)
+        .env("SIGAP_DATA_DIR", &data_dir)
+        .env("SIGAP_BIND", format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("sigap serve starts");
+    let node = NodeProcess {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        data_dir,
+    };
+    for _ in 0..200 {
+        if let Ok(response) = reqwest::get(format!("{}/readyz", node.base)).await
+            && response.status() == 200
+        {
+            return node;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("node B did not become ready");
+}
+
 #[tokio::test]
-async fn a_call_on_one_node_reaches_a_board_connected_to_another() {
+async fn a_call_on_one_node_reaches_a_board_connected_to_another_process() {
     if !postgres_required().await {
         return;
     }
     run_on(Backend::Postgres, &async |app: &TestApp| {
         app.load_demo().await;
         open_all_day(app).await;
-        let node_b = app.second_node().await;
-        let board = board_stream(&node_b, None).await;
+        // Node B is a separate `sigap serve` process; the only way between the nodes is
+        // PostgreSQL's LISTEN/NOTIFY.
+        let node_b = node_process(&app.database_url).await;
+        let board = reqwest::Client::new()
+            .get(format!("{}/queue/{OFFICE}/events", node_b.base))
+            .send()
+            .await
+            .expect("stream opens on node B");
+        assert_eq!(board.status(), 200);
         let desk = signed_in(app, "loket.alak").await;
         send(
             &desk,
@@ -736,7 +791,7 @@ async fn a_call_on_one_node_reaches_a_board_connected_to_another() {
         .await;
         assert_eq!(called.status(), 200);
         read_until(board, "B-001").await;
-        node_b.stop().await;
+        drop(node_b);
     })
     .await;
 }

@@ -177,17 +177,6 @@ impl TestApp {
         }
     }
 
-    /// A second server (another "node") on the same database; stop it before this one.
-    pub async fn second_node(&self) -> TestApp {
-        // The first node owns (and drops) the database.
-        TestApp::serve(
-            self.data_dir.join("node-b"),
-            Some(self.database_url.clone()),
-            None,
-        )
-        .await
-    }
-
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
