@@ -415,24 +415,8 @@ fn render_pdf(c: &CertificateContent) -> Result<Vec<u8>, CapacityError> {
         Mm(48.0),
         &regular,
     );
-    let code = qrcode::QrCode::new(c.verify_url.as_bytes())
+    services::applications::issuance::draw_qr(&layer, &c.verify_url, (25.0, 66.0), 36.0)
         .map_err(|e| CapacityError::Internal(anyhow::anyhow!("QR: {e}")))?;
-    let width = code.width();
-    let module = 36.0 / width as f32;
-    let (left, top) = (25.0_f32, 66.0_f32);
-    for (index, color) in code.to_colors().iter().enumerate() {
-        if *color == qrcode::Color::Dark {
-            let (x, y) = ((index % width) as f32, (index / width) as f32);
-            let llx = left + x * module;
-            let lly = top - (y + 1.0) * module;
-            layer.add_rect(Rect::new(
-                Mm(llx),
-                Mm(lly),
-                Mm(llx + module),
-                Mm(lly + module),
-            ));
-        }
-    }
     layer.use_text(
         "Pindai untuk memeriksa keaslian / Scan to verify:",
         8.0,

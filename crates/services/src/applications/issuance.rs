@@ -92,6 +92,33 @@ pub struct LetterContent {
 }
 
 /// The PDF of a letter, with a QR code to `verify_url`.
+/// Draws a QR code of `text` on a PDF page, its top-left corner at `(left, top)` mm and
+/// `size` mm wide: the verification link on issued letters and certificates.
+pub fn draw_qr(
+    layer: &printpdf::PdfLayerReference,
+    text: &str,
+    (left, top): (f32, f32),
+    size: f32,
+) -> Result<(), qrcode::types::QrError> {
+    let code = qrcode::QrCode::new(text.as_bytes())?;
+    let width = code.width();
+    let module = size / width as f32;
+    for (index, color) in code.to_colors().iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = ((index % width) as f32, (index / width) as f32);
+            let llx = left + x * module;
+            let lly = top - (y + 1.0) * module;
+            layer.add_rect(Rect::new(
+                Mm(llx),
+                Mm(lly),
+                Mm(llx + module),
+                Mm(lly + module),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn render_pdf(letter: &LetterContent) -> Result<Vec<u8>, ServiceError> {
     let fail = |e: printpdf::Error| ServiceError::Internal(anyhow::anyhow!("PDF: {e}"));
     let (doc, page, layer) = PdfDocument::new(&letter.title, Mm(210.0), Mm(297.0), "letter");
@@ -204,24 +231,8 @@ pub fn render_pdf(letter: &LetterContent) -> Result<Vec<u8>, ServiceError> {
         &regular,
     );
     // QR code to the verification page, bottom left.
-    let code = qrcode::QrCode::new(letter.verify_url.as_bytes())
+    draw_qr(&layer, &letter.verify_url, (25.0, 70.0), 36.0)
         .map_err(|e| ServiceError::Internal(anyhow::anyhow!("QR: {e}")))?;
-    let width = code.width();
-    let module = 36.0 / width as f32;
-    let (left, top) = (25.0_f32, 70.0_f32);
-    for (index, color) in code.to_colors().iter().enumerate() {
-        if *color == qrcode::Color::Dark {
-            let (x, yy) = ((index % width) as f32, (index / width) as f32);
-            let llx = left + x * module;
-            let lly = top - (yy + 1.0) * module;
-            layer.add_rect(Rect::new(
-                Mm(llx),
-                Mm(lly),
-                Mm(llx + module),
-                Mm(lly + module),
-            ));
-        }
-    }
     layer.use_text(
         "Pindai untuk memeriksa keaslian dokumen / Scan to verify:",
         8.0,
