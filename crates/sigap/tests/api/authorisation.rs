@@ -334,6 +334,23 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
                 ..door(Method::PUT, &format!("{queue_api}/hours"), &own_service_admins)
             },
         ]);
+        // ASN capacity: the BKPPD's competency admins (and superadmins) manage; leaders read.
+        capacity::demo::load(&app.state).await.expect("capacity demo loads");
+        let capacity_admins = any_agency(&["competency_admin", "superadmin"]);
+        let capacity_readers = {
+            let mut s = capacity_admins.clone();
+            s.extend(any_agency(&["leader"]));
+            s
+        };
+        doors.extend([
+            door(Method::GET, "/capacity/employees", &capacity_readers),
+            door(Method::GET, "/capacity/employees/new", &capacity_admins),
+            door(Method::GET, "/capacity/employees/import", &capacity_admins),
+            door(Method::GET, "/capacity/jp", &capacity_admins),
+            door(Method::GET, "/capacity/needs", &capacity_readers),
+            door(Method::GET, "/capacity/compliance", &capacity_readers),
+            door(Method::GET, "/api/v1/employees", &capacity_readers),
+        ]);
         let mut wrong = Vec::new();
         for door in &doors {
             for visitor in &people {
