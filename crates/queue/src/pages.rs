@@ -7,7 +7,7 @@ use axum::{
     Router,
     extract::{Path, Query, State},
     http::{StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use jiff::civil::Date;
@@ -59,12 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments/{id}/reschedule", post(reschedule))
 }
 
-fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
-    let html = template
-        .render()
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok((status, Html(html)).into_response())
-}
+use platform::web::page;
 
 /// A QR code as inline SVG (dark modules as rectangles), for booking codes and tickets.
 pub fn qr_svg(text: &str) -> String {

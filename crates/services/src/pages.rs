@@ -6,7 +6,7 @@ use axum::{
     Router,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use platform::{
@@ -42,13 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/holidays/{day}/delete", post(remove_holiday))
 }
 
-/// Renders a page of this capability with `status`; a template failure is an internal error.
-pub(crate) fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
-    let html = template
-        .render()
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok((status, Html(html)).into_response())
-}
+pub(crate) use platform::web::page;
 
 /// A service in the reader's language, values ready to show.
 pub struct ServiceView {

@@ -11,13 +11,8 @@ mod me;
 mod needs;
 mod trainings;
 
-use askama::Template;
-use axum::{
-    Router,
-    http::StatusCode,
-    response::{Html, IntoResponse, Response},
-};
-use platform::{AppState, web::WebError};
+use axum::Router;
+use platform::AppState;
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     employees::routes(max_upload_bytes)
@@ -30,10 +25,4 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .merge(me::routes(max_upload_bytes))
 }
 
-/// Renders a page with `status`; a template failure is an internal error.
-pub(crate) fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
-    let html = template
-        .render()
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok((status, Html(html)).into_response())
-}
+pub(crate) use platform::web::page;

@@ -8,18 +8,12 @@ mod form;
 mod keys;
 mod office;
 
-use askama::Template;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::StatusCode,
-    response::{Html, IntoResponse, Response},
     routing::{get, post},
 };
-use platform::{
-    AppState,
-    web::{WebError, error::FieldError},
-};
+use platform::{AppState, web::error::FieldError};
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
@@ -46,12 +40,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/admin/open311-keys/{id}/revoke", post(keys::revoke_key))
 }
 
-pub(super) fn page(template: &impl Template, status: StatusCode) -> Result<Response, WebError> {
-    let html = template
-        .render()
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok((status, Html(html)).into_response())
-}
+pub(super) use platform::web::page;
 
 pub(super) fn error_for(errors: &[FieldError], name: &str) -> Option<String> {
     errors

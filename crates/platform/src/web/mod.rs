@@ -14,6 +14,18 @@ pub mod shell;
 pub use error::WebError;
 pub use shell::{NavItem, Shell};
 
+/// Renders a capability's page with `status`; a template failure is an internal error.
+pub fn page(
+    template: &impl askama::Template,
+    status: axum::http::StatusCode,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse as _;
+    let html = template
+        .render()
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok((status, axum::response::Html(html)).into_response())
+}
+
 /// A private file (someone's document): never cached by shared caches, never sniffed.
 /// With a `file_name` it is offered as `inline` or `attachment` under that name.
 pub fn private_file(
