@@ -194,10 +194,6 @@ pub struct CompetencyInput {
     pub level_5: String,
 }
 
-fn clean(raw: &str) -> String {
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Adds a technical competency (competency admin). Managerial and socio-cultural ones come from
 /// the regulation and are seeded.
 pub async fn create_competency(
@@ -218,7 +214,7 @@ pub async fn create_competency(
     {
         problems.push(("code".into(), "capacity.code_invalid"));
     }
-    let name_id = clean(&input.name_id);
+    let name_id = crate::collapse_spaces(&input.name_id);
     if name_id.is_empty() || name_id.chars().count() > 150 {
         problems.push(("name_id".into(), "capacity.competency_name_invalid"));
     }
@@ -248,7 +244,7 @@ pub async fn create_competency(
         if en.trim().is_empty() {
             id.to_string()
         } else {
-            clean(en)
+            crate::collapse_spaces(en)
         }
     };
     let id = ids::new_id();
@@ -280,7 +276,7 @@ pub async fn create_competency(
         )
         .bind(&id)
         .bind(index as i64 + 1)
-        .bind(clean(text))
+        .bind(crate::collapse_spaces(text))
         .execute(&mut *tx)
         .await?;
     }
@@ -326,7 +322,7 @@ pub async fn set_requirement(
         return Err(CapacityError::Forbidden);
     }
     let mut problems: Vec<(String, &'static str)> = Vec::new();
-    let position = clean(&input.position);
+    let position = crate::collapse_spaces(&input.position);
     if position.is_empty() || position.chars().count() > 150 {
         problems.push(("position".into(), "capacity.position_invalid"));
     }
@@ -376,7 +372,7 @@ pub async fn list_requirements(
         "SELECT r.position, c.code, c.name_id, c.name_en, r.level FROM position_requirements r \
          JOIN competencies c ON c.id = r.competency_id WHERE ($1 = '' OR r.position = $1) ORDER BY r.position, c.name_id",
     )
-    .bind(clean(position))
+    .bind(crate::collapse_spaces(position))
     .fetch_all(&app.db.read)
     .await?;
     rows.iter()

@@ -125,7 +125,7 @@ impl Lookups {
 }
 
 fn text(raw: &str, max: usize) -> Option<String> {
-    let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let value = crate::collapse_spaces(raw);
     (!value.is_empty() && value.chars().count() <= max).then_some(value)
 }
 
@@ -151,7 +151,7 @@ pub fn check(
     if agency_id.is_none() {
         problems.push(("agency_code", "capacity.agency_unknown"));
     }
-    let unit = input.unit.split_whitespace().collect::<Vec<_>>().join(" ");
+    let unit = crate::collapse_spaces(&input.unit);
     let position = text(&input.position, 150);
     if position.is_none() {
         problems.push(("position", "capacity.position_invalid"));

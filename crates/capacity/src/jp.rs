@@ -106,7 +106,7 @@ pub async fn submit_external(
         .await?
         .ok_or(CapacityError::NoEmployeeRecord)?;
     let mut problems: Vec<(String, &'static str)> = Vec::new();
-    let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = crate::collapse_spaces(&input.title);
     if title.is_empty() || title.chars().count() > 200 {
         problems.push(("title".into(), "capacity.title_invalid"));
     }

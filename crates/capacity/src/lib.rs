@@ -80,6 +80,11 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
 }
 
 /// Today's date in Kupang (WITA).
+/// Text as typed with runs of spaces and line breaks made one space, ends trimmed.
+pub(crate) fn collapse_spaces(raw: &str) -> String {
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub(crate) fn today_wita() -> jiff::civil::Date {
     jiff::Timestamp::now()
         .to_zoned(platform::clock::wita().clone())

@@ -121,10 +121,6 @@ pub struct Training {
     pub competencies: Vec<Addressed>,
 }
 
-fn clean(raw: &str) -> String {
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Adds a training (competency admin).
 pub async fn create_training(
     app: &AppState,
@@ -135,7 +131,7 @@ pub async fn create_training(
         return Err(CapacityError::Forbidden);
     }
     let mut problems: Vec<(String, &'static str)> = Vec::new();
-    let title = clean(&input.title);
+    let title = crate::collapse_spaces(&input.title);
     if title.is_empty() || title.chars().count() > 200 {
         problems.push(("title".into(), "capacity.title_invalid"));
     }
@@ -156,7 +152,7 @@ pub async fn create_training(
     if jp.is_none() {
         problems.push(("jp".into(), "capacity.jp_invalid"));
     }
-    let provider = clean(&input.provider);
+    let provider = crate::collapse_spaces(&input.provider);
     if provider.is_empty() {
         problems.push(("provider".into(), "capacity.provider_invalid"));
     }
@@ -203,7 +199,7 @@ pub async fn create_training(
     .bind(form.as_str())
     .bind(jp)
     .bind(&organiser)
-    .bind(clean(&input.co_organisers))
+    .bind(crate::collapse_spaces(&input.co_organisers))
     .bind(&provider)
     .bind(input.description.trim())
     .bind(clock::now_ms())
@@ -390,7 +386,7 @@ pub async fn create_session(
     if ends.is_none() {
         problems.push(("ends_on".into(), "capacity.ends_before_start"));
     }
-    let place = clean(&input.place);
+    let place = crate::collapse_spaces(&input.place);
     let online_url = input.online_url.trim().to_string();
     if !online_url.is_empty() && !online_url.starts_with("https://") {
         problems.push(("online_url".into(), "capacity.url_invalid"));
