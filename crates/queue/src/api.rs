@@ -22,7 +22,7 @@ use crate::{
     office::{self, SlotView},
     pages::PeriodQuery,
     store::{self, CallRow, CounterRow, GroupRow, HoursRow, OfficeRow},
-    tickets::{self, CounterAction, TicketView},
+    tickets::{self, CounterStep, TicketView},
 };
 
 #[derive(OpenApi)]
@@ -245,25 +245,17 @@ async fn counter_action(
     body: Option<Json<CounterInput>>,
 ) -> Result<Json<TicketView>, WebError> {
     let input = body.map(|Json(b)| b).unwrap_or_default();
-    let ticket = match action.as_str() {
-        "next" => tickets::call_next(&app, &user, &code, number).await?,
-        "recall" => tickets::act(&app, &user, &code, number, CounterAction::Recall, None).await?,
-        "no-show" => tickets::act(&app, &user, &code, number, CounterAction::NoShow, None).await?,
-        "finish" => {
-            let application = crate::application_by_tracking(&app, &input.tracking_number).await?;
-            tickets::act(
-                &app,
-                &user,
-                &code,
-                number,
-                CounterAction::Finish,
-                application.as_deref(),
-            )
-            .await?
-        }
-        "transfer" => tickets::transfer(&app, &user, &code, number, &input.group).await?,
-        _ => return Err(WebError::NotFound),
-    };
+    let step = CounterStep::parse(&action).ok_or(WebError::NotFound)?;
+    let ticket = tickets::perform(
+        &app,
+        &user,
+        &code,
+        number,
+        step,
+        &input.group,
+        &input.tracking_number,
+    )
+    .await?;
     Ok(Json(ticket))
 }
 

@@ -54,21 +54,18 @@ impl Office {
 }
 
 pub async fn load(app: &AppState, code: &str) -> Result<Office, QueueError> {
-    let row = store::find_office(&app.db, code)
-        .await?
-        .ok_or(QueueError::NotFound)?;
-    Ok(Office {
-        groups: store::list_groups(&app.db, &row.id).await?,
-        counters: store::list_counters(&app.db, &row.id).await?,
-        hours: store::list_hours(&app.db, &row.id).await?,
-        row,
-    })
+    let row = store::find_office(&app.db, code).await?;
+    assemble(app, row).await
 }
 
 pub async fn load_by_id(app: &AppState, id: &str) -> Result<Office, QueueError> {
-    let row = store::find_office_by_id(&app.db, id)
-        .await?
-        .ok_or(QueueError::NotFound)?;
+    let row = store::find_office_by_id(&app.db, id).await?;
+    assemble(app, row).await
+}
+
+/// An office with its groups, counters and hours; `None` is "not found".
+async fn assemble(app: &AppState, row: Option<OfficeRow>) -> Result<Office, QueueError> {
+    let row = row.ok_or(QueueError::NotFound)?;
     Ok(Office {
         groups: store::list_groups(&app.db, &row.id).await?,
         counters: store::list_counters(&app.db, &row.id).await?,

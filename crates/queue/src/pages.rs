@@ -30,7 +30,7 @@ use crate::{
     figures,
     office::{self, Office, local_now},
     store,
-    tickets::{self, CounterAction, TicketView},
+    tickets::{self, CounterStep, TicketView},
 };
 
 pub fn routes() -> Router<AppState> {
@@ -430,30 +430,17 @@ async fn counter_action(
     Path((code, number, action)): Path<(String, i64, String)>,
     CsrfForm(form): CsrfForm<CounterForm>,
 ) -> Result<Response, WebError> {
-    let outcome = match action.as_str() {
-        "next" => tickets::call_next(&app, &user, &code, number).await,
-        "recall" => tickets::act(&app, &user, &code, number, CounterAction::Recall, None).await,
-        "no-show" => tickets::act(&app, &user, &code, number, CounterAction::NoShow, None).await,
-        "finish" => {
-            let application = crate::application_by_tracking(&app, &form.tracking_number).await;
-            match application {
-                Ok(application) => {
-                    tickets::act(
-                        &app,
-                        &user,
-                        &code,
-                        number,
-                        CounterAction::Finish,
-                        application.as_deref(),
-                    )
-                    .await
-                }
-                Err(error) => Err(error),
-            }
-        }
-        "transfer" => tickets::transfer(&app, &user, &code, number, &form.group).await,
-        _ => return Err(WebError::NotFound),
-    };
+    let step = CounterStep::parse(&action).ok_or(WebError::NotFound)?;
+    let outcome = tickets::perform(
+        &app,
+        &user,
+        &code,
+        number,
+        step,
+        &form.group,
+        &form.tracking_number,
+    )
+    .await;
     let back = format!("/queue/{code}/counters/{number}");
     match outcome {
         Ok(_) => Ok(Redirect::to(&back).into_response()),

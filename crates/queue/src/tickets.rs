@@ -339,12 +339,68 @@ pub async fn call_next(
         .await?;
         tx.commit().await?;
         app.bus.committed(event);
-        let called = store::find_ticket(&app.db, &next.id)
-            .await?
-            .ok_or(QueueError::NotFound)?;
-        return view(app, &called).await;
+        return find(app, &next.id).await;
     }
     Err(QueueError::ChangedMeanwhile)
+}
+
+/// A step at a counter console, as the page and the API name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CounterStep {
+    Next,
+    Recall,
+    NoShow,
+    Finish,
+    Transfer,
+}
+
+impl CounterStep {
+    pub fn parse(raw: &str) -> Option<CounterStep> {
+        match raw {
+            "next" => Some(CounterStep::Next),
+            "recall" => Some(CounterStep::Recall),
+            "no-show" => Some(CounterStep::NoShow),
+            "finish" => Some(CounterStep::Finish),
+            "transfer" => Some(CounterStep::Transfer),
+            _ => None,
+        }
+    }
+}
+
+/// Takes a console step at counter `number`: `group` is the target of a transfer, and
+/// `tracking_number` (optional) the application a finished visit was for.
+pub async fn perform(
+    app: &AppState,
+    who: &CurrentUser,
+    office_code: &str,
+    number: i64,
+    step: CounterStep,
+    group: &str,
+    tracking_number: &str,
+) -> Result<TicketView, QueueError> {
+    match step {
+        CounterStep::Next => call_next(app, who, office_code, number).await,
+        CounterStep::Recall => {
+            act(app, who, office_code, number, CounterAction::Recall, None).await
+        }
+        CounterStep::NoShow => {
+            act(app, who, office_code, number, CounterAction::NoShow, None).await
+        }
+        CounterStep::Finish => {
+            let application = crate::application_by_tracking(app, tracking_number).await?;
+            let application = application.as_deref();
+            act(
+                app,
+                who,
+                office_code,
+                number,
+                CounterAction::Finish,
+                application,
+            )
+            .await
+        }
+        CounterStep::Transfer => transfer(app, who, office_code, number, group).await,
+    }
 }
 
 /// What a counter can do with the ticket it called.
@@ -422,10 +478,7 @@ pub async fn act(
     if let Some(event) = event {
         app.bus.committed(event);
     }
-    let after = store::find_ticket(&app.db, &current.id)
-        .await?
-        .ok_or(QueueError::NotFound)?;
-    view(app, &after).await
+    find(app, &current.id).await
 }
 
 /// Sends the ticket counter `number` is serving to another group's queue (another counter
@@ -462,10 +515,7 @@ pub async fn transfer(
     )
     .await?;
     tx.commit().await?;
-    let after = store::find_ticket(&app.db, &current.id)
-        .await?
-        .ok_or(QueueError::NotFound)?;
-    view(app, &after).await
+    find(app, &current.id).await
 }
 
 /// What a counter's console shows: the ticket being served and how many wait for it.
