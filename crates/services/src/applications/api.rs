@@ -16,7 +16,7 @@ use axum::{
 use platform::{
     AppState,
     auth::CurrentUser,
-    blobs::{BlobStore, FileKind},
+    blobs::FileKind,
     web::{WebError, context::ClientAddress},
 };
 use serde::{Deserialize, Serialize};
@@ -409,14 +409,7 @@ async fn issued_document(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let row = journey::get_own(&app, &user, &id).await?;
-    let document = super::issuance::document_of(&app, &row.id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let bytes = BlobStore::new(&app.settings.data_dir)
-        .get(&document.sha256)
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
+    let (_, bytes) = journey::issued_pdf(&app, &user, &id).await?;
     Ok(platform::web::private_file(
         bytes,
         "application/pdf",

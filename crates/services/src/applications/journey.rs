@@ -541,6 +541,23 @@ pub async fn document_file(
     Ok((document, bytes))
 }
 
+/// The issued PDF of the citizen's own application: (tracking number, bytes).
+pub async fn issued_pdf(
+    app: &AppState,
+    who: &CurrentUser,
+    id: &str,
+) -> Result<(String, Vec<u8>), ServiceError> {
+    let row = get_own(app, who, id).await?;
+    let document = super::issuance::document_of(app, &row.id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let bytes = BlobStore::new(&app.settings.data_dir)
+        .get(&document.sha256)
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    Ok((row.tracking_number.unwrap_or_default(), bytes))
+}
+
 pub async fn list_mine(
     app: &AppState,
     who: &CurrentUser,

@@ -843,15 +843,8 @@ async fn issued_pdf(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let row = journey::get_own(&app, &user, &id).await?;
-    let document = super::issuance::document_of(&app, &row.id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let bytes = platform::blobs::BlobStore::new(&app.settings.data_dir)
-        .get(&document.sha256)
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
-    let name = format!("{}.pdf", row.tracking_number.clone().unwrap_or_default());
+    let (tracking, bytes) = journey::issued_pdf(&app, &user, &id).await?;
+    let name = format!("{tracking}.pdf");
     Ok(platform::web::private_file(
         bytes,
         "application/pdf",
