@@ -4,25 +4,10 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Api, DEMO_PASSWORD, TestApp, location, on_both, pdf, png};
+use crate::support::{Api, DEMO_PASSWORD, location, on_both, pdf, png, send, signed_in};
 
 const YULIANA: &str = "5371014107900001"; // phone 081234560001
 const YOHANES: &str = "5371011508850002";
-
-async fn signed_in(app: &TestApp, login: &str) -> Api {
-    let mut api = app.api();
-    api.sign_in(login, DEMO_PASSWORD).await;
-    api
-}
-
-async fn send(api: &Api, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
-    let request = api.request(method, path);
-    let request = match body {
-        Some(body) => request.json(&body),
-        None => request,
-    };
-    request.send().await.expect("send")
-}
 
 async fn put_file(api: &Api, path: &str, bytes: Vec<u8>) -> reqwest::Response {
     api.request(Method::PUT, path)
@@ -34,15 +19,7 @@ async fn put_file(api: &Api, path: &str, bytes: Vec<u8>) -> reqwest::Response {
 }
 
 fn error_fields(body: &Value) -> Vec<String> {
-    body["error"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .filter_map(|f| f["field"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::support::field_errors(body, "field")
 }
 
 const GOOD_DETAILS: fn() -> Value = || {

@@ -9,7 +9,10 @@ use jiff::civil::{Date, Weekday};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Api, Backend, DEMO_PASSWORD, TestApp, on_both, postgres_required, run_on};
+use crate::support::{
+    Api, Backend, DEMO_PASSWORD, TestApp, field_errors, on_both, postgres_required, run_on, send,
+    signed_in,
+};
 
 const OFFICE: &str = "kantor-camat-alak";
 const YULIANA: &str = "5371014107900001";
@@ -34,33 +37,8 @@ fn weekday_ahead(days: i64) -> Date {
     day
 }
 
-async fn signed_in(app: &TestApp, login: &str) -> Api {
-    let mut api = app.api();
-    api.sign_in(login, DEMO_PASSWORD).await;
-    api
-}
-
-async fn send(api: &Api, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
-    let request = api.request(method, path);
-    match body {
-        Some(body) => request.json(&body),
-        None => request,
-    }
-    .send()
-    .await
-    .expect("send")
-}
-
 fn problem_codes(body: &Value) -> Vec<String> {
-    body["error"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .filter_map(|f| f["code"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    field_errors(body, "code")
 }
 
 async fn book(api: &Api, group: &str, day: &str, slot: &str) -> reqwest::Response {

@@ -482,6 +482,43 @@ impl Api {
     }
 }
 
+/// An API client signed in as `login` with the demo password.
+pub async fn signed_in(app: &TestApp, login: &str) -> Api {
+    let mut api = app.api();
+    api.sign_in(login, DEMO_PASSWORD).await;
+    api
+}
+
+/// Sends a request with an optional JSON body.
+pub async fn send(
+    api: &Api,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Response {
+    let request = api.request(method, path);
+    match body {
+        Some(body) => request.json(&body),
+        None => request,
+    }
+    .send()
+    .await
+    .expect("send")
+}
+
+/// `attribute` (`field` or `code`) of every field error in an API error body, in order.
+pub fn field_errors(body: &serde_json::Value, attribute: &str) -> Vec<String> {
+    body["error"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| f[attribute].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A small complete PDF.
 pub fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
