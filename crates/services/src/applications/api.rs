@@ -456,12 +456,7 @@ async fn skm_report(
     user: CurrentUser,
     Query(query): Query<SkmQuery>,
 ) -> Result<Json<survey::IkmReport>, WebError> {
-    let period = super::skm_pages::ReportQuery {
-        period: query.period,
-        year: String::new(),
-        agency: String::new(),
-    }
-    .period()?;
+    let period = survey::Period::asked(&query.period)?;
     Ok(Json(
         survey::report(&app, &user, &period, Some(&query.agency)).await?,
     ))

@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct ReportQuery {
+struct ReportQuery {
     /// `2026`, `2026-S1`, `2026-Q4` or `2026-11`; `year` is the older name of the same.
     pub period: String,
     pub year: String,
@@ -36,18 +36,11 @@ pub(super) struct ReportQuery {
 impl ReportQuery {
     /// The period asked for (this year when none), or a field problem.
     pub fn period(&self) -> Result<Period, ServiceError> {
-        let raw = if self.period.trim().is_empty() {
-            self.year.trim()
+        if self.period.trim().is_empty() {
+            Period::asked(&self.year)
         } else {
-            self.period.trim()
-        };
-        if raw.is_empty() {
-            return Ok(Period::this_year());
+            Period::asked(&self.period)
         }
-        Period::parse(raw).ok_or(ServiceError::Invalid(vec![(
-            "period",
-            "services.period_invalid",
-        )]))
     }
 }
 

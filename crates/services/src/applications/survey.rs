@@ -148,8 +148,19 @@ impl Period {
         Period::parse(&year.to_string()).unwrap_or(Period {
             label: year.to_string(),
             first_day: jiff::civil::date(year, 1, 1),
-            end_day: jiff::civil::date(year, 12, 31),
+            end_day: jiff::civil::date(year.saturating_add(1), 1, 1),
         })
+    }
+    /// The period a report asks for: this year when `raw` is empty; one that does not read as
+    /// a period is a problem of the field `period`.
+    pub fn asked(raw: &str) -> Result<Period, ServiceError> {
+        if raw.trim().is_empty() {
+            return Ok(Period::this_year());
+        }
+        Period::parse(raw).ok_or(ServiceError::Invalid(vec![(
+            "period",
+            "services.period_invalid",
+        )]))
     }
     fn start_ms(day: jiff::civil::Date) -> i64 {
         day.to_zoned(clock::wita().clone())
