@@ -41,6 +41,27 @@ pub struct Appointment {
 
 async fn view(app: &AppState, row: &AppointmentRow) -> Result<Appointment, QueueError> {
     let office = office::load_by_id(app, &row.office_id).await?;
+    view_in(&office, row)
+}
+
+/// Appointments as views, loading each office once however many appointments it has.
+async fn views(app: &AppState, rows: &[AppointmentRow]) -> Result<Vec<Appointment>, QueueError> {
+    let mut offices: Vec<Office> = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !offices.iter().any(|o| o.row.id == row.office_id) {
+            offices.push(office::load_by_id(app, &row.office_id).await?);
+        }
+        let office = offices
+            .iter()
+            .find(|o| o.row.id == row.office_id)
+            .ok_or(QueueError::NotFound)?;
+        out.push(view_in(office, row)?);
+    }
+    Ok(out)
+}
+
+fn view_in(office: &Office, row: &AppointmentRow) -> Result<Appointment, QueueError> {
     let group = office.group(&row.group_id).ok_or(QueueError::NotFound)?;
     Ok(Appointment {
         id: row.id.clone(),
@@ -245,11 +266,7 @@ pub async fn get_own(
 }
 
 pub async fn list_mine(app: &AppState, who: &CurrentUser) -> Result<Vec<Appointment>, QueueError> {
-    let mut out = Vec::new();
-    for row in store::list_appointments_of(&app.db, &who.id).await? {
-        out.push(view(app, &row).await?);
-    }
-    Ok(out)
+    views(app, &store::list_appointments_of(&app.db, &who.id).await?).await
 }
 
 pub async fn cancel(app: &AppState, who: &CurrentUser, id: &str) -> Result<(), QueueError> {
@@ -334,8 +351,8 @@ pub async fn send_reminders(app: &AppState) -> Result<usize, QueueError> {
         return Ok(0);
     };
     let mut sent = 0;
-    for row in store::appointments_to_remind(&app.db, &tomorrow.to_string()).await? {
-        let appointment = view(app, &row).await?;
+    let rows = store::appointments_to_remind(&app.db, &tomorrow.to_string()).await?;
+    for (row, appointment) in rows.iter().zip(views(app, &rows).await?) {
         let contact = accounts::contact(app, &row.user_id)
             .await
             .map_err(|e| QueueError::Internal(anyhow::anyhow!("{e}")))?;
