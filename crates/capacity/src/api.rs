@@ -24,8 +24,9 @@ use crate::{
         self, Assessment, AssessmentInput, AssessmentMethod, Competency, CompetencyInput,
         CompetencyKind, GapRow, Level, Requirement, RequirementInput,
     },
-    employees::{self, Employee, EmployeeInput, ImportReport, RowProblem},
+    employees::{self, Employee, EmployeeInput},
     enrolment::{self, Enrolment, EnrolmentStatus},
+    import::{self, ImportReport, ImportRun, ImportStage, Progress, RowProblem, RunState},
     jp::{self, AgencyCompliance, ExternalInput, JpEntry},
     needs::{self, Grouping, NeedRow, SessionRef},
     trainings::{self, Addressed, Session, SessionInput, Training, TrainingForm, TrainingInput},
@@ -33,7 +34,7 @@ use crate::{
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_employees, create_employee, get_employee, update_employee, import_employees,
+    paths(list_employees, create_employee, get_employee, update_employee, import_employees, start_employee_import, employee_import,
           list_competencies, create_competency, list_requirements, set_requirement,
           list_assessments, record_assessment, employee_gaps,
           list_trainings, create_training, get_training, create_session, get_session, session_enrolments,
@@ -41,7 +42,7 @@ use crate::{
           record_attendance, check_in, set_post_test, complete_session, evaluate, my_jp, submit_external,
           approve_jp, reject_jp, compliance, issue_certificate, get_certificate, certificate_credential,
           revoke_certificate, training_needs),
-    components(schemas(Employee, EmployeeInput, ImportReport, RowProblem, Competency, Level, CompetencyKind,
+    components(schemas(Employee, EmployeeInput, ImportReport, RowProblem, ImportRun, RunState, Progress, ImportStage, Competency, Level, CompetencyKind,
                        CompetencyInput, Requirement, RequirementInput, Assessment, AssessmentInput, AssessmentMethod,
                        GapRow, Created, Training, TrainingInput, TrainingForm, Addressed, Session, SessionInput,
                        Enrolment, EnrolmentStatus, EnrolRequest, TrainingWithSessions, AttendanceRequest, CheckinRequest,
@@ -58,6 +59,8 @@ pub fn routes() -> Router<AppState> {
             get(list_employees).post(create_employee),
         )
         .route("/api/v1/employees/import", post(import_employees))
+        .route("/api/v1/employee-imports", post(start_employee_import))
+        .route("/api/v1/employee-imports/{id}", get(employee_import))
         .route(
             "/api/v1/employees/{nip}",
             get(get_employee).put(update_employee),
@@ -181,7 +184,7 @@ async fn import_employees(
     Query(params): Query<ImportParams>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let mut report = employees::import_csv(&app, &user, &body, params.commit).await?;
+    let mut report = import::import_csv(&app, &user, &body, params.commit).await?;
     crate::pages::translate(&mut report, &shell);
     let status = if report.problems.is_empty() {
         StatusCode::OK
@@ -189,6 +192,58 @@ async fn import_employees(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Json(report)).into_response())
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+struct StartImportParams {
+    /// `true` writes the rows when none has a problem; otherwise a dry run.
+    commit: bool,
+    /// The file's name, kept with the run.
+    file_name: String,
+}
+
+/// Start an import in the background, as the web page does: the file itself (encoding, header)
+/// is checked at once (422); the rows are checked and written afterwards. 202 with the run's id;
+/// follow it at `Location`.
+#[utoipa::path(post, path = "/api/v1/employee-imports", tag = "capacity", security(("bearer" = [])), params(StartImportParams),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 202, body = Created), (status = 422), (status = 403)))]
+async fn start_employee_import(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<StartImportParams>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let name = if params.file_name.trim().is_empty() {
+        "api.csv"
+    } else {
+        params.file_name.trim()
+    };
+    let id = import::start_import(&app, &user, name, &body, params.commit).await?;
+    let location = format!("/api/v1/employee-imports/{id}");
+    Ok((
+        StatusCode::ACCEPTED,
+        [(axum::http::header::LOCATION, location)],
+        Json(Created { id }),
+    )
+        .into_response())
+}
+
+/// A background import: `running` (with the row count on the node doing it), `finished` (the
+/// report, as the synchronous import gives it) or `failed` (nothing written).
+#[utoipa::path(get, path = "/api/v1/employee-imports/{id}", tag = "capacity", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = ImportRun), (status = 404), (status = 403)))]
+async fn employee_import(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ImportRun>, WebError> {
+    let mut run = import::get_import_run(&app, &user, &id).await?;
+    crate::pages::translate_run(&mut run, &shell);
+    Ok(Json(run))
 }
 
 /// The id or code of something created.

@@ -400,7 +400,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<DemoReport> {
         csv.push_str(&line);
         csv.push('\n');
     }
-    let imported = employees::import_csv(app, &admin, csv.as_bytes(), true)
+    let imported = crate::import::import_csv(app, &admin, csv.as_bytes(), true)
         .await
         .map_err(|e| anyhow::anyhow!("demo employees: {e}"))?;
     anyhow::ensure!(

@@ -1,8 +1,8 @@
-//! Employees (pegawai ASN): their record, its checks, the admin's form and the BKPPD's CSV import
-//! with a dry run and an all-or-nothing commit. Owns the table `employees`; reads `agencies`
-//! and `users` only to resolve codes and usernames.
+//! Employees (pegawai ASN): their record, its checks and the admin's form (the BKPPD's CSV import
+//! is `crate::import`). Owns the table `employees`; reads `agencies` and `users` only to resolve
+//! codes and usernames.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use accounts::model::{Email, Phone};
 use platform::{AppState, audit, auth::CurrentUser, clock, ids};
@@ -11,7 +11,6 @@ use sqlx::{AnyConnection, Row as _, any::AnyRow};
 use utoipa::ToSchema;
 
 use crate::{
-    csv::{self, CsvError},
     error::CapacityError,
     is_admin,
     nip::{self, EmploymentType},
@@ -57,7 +56,7 @@ pub const CSV_HEADER: [&str; 11] = [
 ];
 
 impl EmployeeInput {
-    fn from_fields(fields: &[String]) -> EmployeeInput {
+    pub(crate) fn from_fields(fields: &[String]) -> EmployeeInput {
         let get = |i: usize| fields.get(i).cloned().unwrap_or_default();
         EmployeeInput {
             nip: get(0),
@@ -269,7 +268,7 @@ fn employee_row(row: &AnyRow) -> Result<Employee, sqlx::Error> {
     })
 }
 
-const UPSERT: &str = "INSERT INTO employees (id, nip, full_name, agency_id, unit, position, rank, employment_type, email, phone, user_id, supervisor_nip, created_ms, updated_ms) \
+pub(crate) const UPSERT: &str = "INSERT INTO employees (id, nip, full_name, agency_id, unit, position, rank, employment_type, email, phone, user_id, supervisor_nip, created_ms, updated_ms) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
      ON CONFLICT (nip) DO UPDATE SET full_name = $3, agency_id = $4, unit = $5, position = $6, rank = $7, \
      employment_type = $8, email = $9, phone = $10, user_id = $11, supervisor_nip = $12, updated_ms = $13 \
@@ -277,7 +276,7 @@ const UPSERT: &str = "INSERT INTO employees (id, nip, full_name, agency_id, unit
 const INSERT: &str = "INSERT INTO employees (id, nip, full_name, agency_id, unit, position, rank, employment_type, email, phone, user_id, supervisor_nip, created_ms, updated_ms) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
 
-async fn write_employee(
+pub(crate) async fn write_employee(
     conn: &mut AnyConnection,
     sql: &str,
     record: &Checked,
@@ -301,7 +300,7 @@ async fn write_employee(
         .try_get("id")
 }
 
-fn require_admin(user: &CurrentUser) -> Result<(), CapacityError> {
+pub(crate) fn require_admin(user: &CurrentUser) -> Result<(), CapacityError> {
     if is_admin(user) {
         Ok(())
     } else {
@@ -484,236 +483,4 @@ pub async fn list_employees(
         .iter()
         .map(employee_row)
         .collect::<Result<_, sqlx::Error>>()?)
-}
-
-/// One problem of one row of an import file.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct RowProblem {
-    /// Line in the file; the header is line 1.
-    pub row: usize,
-    /// Column name, or `row` for the whole line.
-    pub field: String,
-    /// Message key.
-    pub code: String,
-    /// The message in the reader's language (filled by the page or the API).
-    pub message: String,
-}
-
-/// What an import found (dry run) or did (commit).
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct ImportReport {
-    /// Data rows read (blank lines skipped).
-    pub rows: usize,
-    /// Rows whose NIP is new.
-    pub new: usize,
-    /// Rows that update an employee already on file.
-    pub updated: usize,
-    /// True only when the rows were written; with any problem nothing is.
-    pub committed: bool,
-    pub problems: Vec<RowProblem>,
-}
-
-/// What an import is doing, for a progress display: (stage, rows done, rows in the file).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImportStage {
-    Checking,
-    Writing,
-}
-
-/// Reads an import file and checks every row (competency admin). With `commit` and no
-/// problems, writes all rows in one transaction; with any problem, writes nothing and reports
-/// every one.
-pub async fn import_csv(
-    app: &AppState,
-    user: &CurrentUser,
-    bytes: &[u8],
-    commit: bool,
-) -> Result<ImportReport, CapacityError> {
-    require_admin(user)?;
-    import_rows(app, Some(&user.id), bytes, commit, &mut |_, _, _| {}).await
-}
-
-/// The same import run by the operator on the server (`sigap import-employees`), telling
-/// `progress` after every row checked and written.
-pub async fn import_csv_by_operator(
-    app: &AppState,
-    bytes: &[u8],
-    commit: bool,
-    progress: &mut (dyn FnMut(ImportStage, usize, usize) + Send),
-) -> Result<ImportReport, CapacityError> {
-    import_rows(app, None, bytes, commit, progress).await
-}
-
-/// `sigap import-employees`: reads `path`, shows progress on stderr, prints every problem.
-/// Returns whether the file was clean (and, with `commit`, written).
-pub async fn import_file(
-    app: &AppState,
-    path: &std::path::Path,
-    commit: bool,
-) -> anyhow::Result<bool> {
-    let bytes = std::fs::read(path)?;
-    let mut progress = |stage: ImportStage, done: usize, total: usize| {
-        if done.is_multiple_of(100) || done == total {
-            let verb = match stage {
-                ImportStage::Checking => "checked",
-                ImportStage::Writing => "written",
-            };
-            eprint!("\r{verb} {done}/{total} rows");
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
-    let report = match import_csv_by_operator(app, &bytes, commit, &mut progress).await {
-        Ok(report) => report,
-        Err(CapacityError::ImportFile(key)) => {
-            eprintln!("{}", app.catalogue.get(platform::web::i18n::Lang::En, key));
-            return Ok(false);
-        }
-        Err(other) => return Err(anyhow::anyhow!("import failed: {other}")),
-    };
-    for problem in &report.problems {
-        println!(
-            "line {}: {}: {}",
-            problem.row,
-            problem.field,
-            app.catalogue
-                .get(platform::web::i18n::Lang::En, &problem.code)
-        );
-    }
-    println!(
-        "{} rows: {} new, {} updated, {} problems; {}",
-        report.rows,
-        report.new,
-        report.updated,
-        report.problems.len(),
-        if report.committed {
-            "written"
-        } else {
-            "nothing written"
-        }
-    );
-    Ok(report.problems.is_empty())
-}
-
-async fn import_rows(
-    app: &AppState,
-    actor: Option<&str>,
-    bytes: &[u8],
-    commit: bool,
-    progress: &mut (dyn FnMut(ImportStage, usize, usize) + Send),
-) -> Result<ImportReport, CapacityError> {
-    let records = csv::parse(bytes).map_err(|e| match e {
-        CsvError::NotUtf8 => CapacityError::ImportFile("capacity.import_not_utf8"),
-        CsvError::Empty => CapacityError::ImportFile("capacity.import_empty"),
-        CsvError::UnclosedQuote { .. } => CapacityError::ImportFile("capacity.import_quote"),
-    })?;
-    let (header, rows) = records
-        .split_first()
-        .ok_or(CapacityError::ImportFile("capacity.import_empty"))?;
-    let header_ok = header.fields.len() == CSV_HEADER.len()
-        && header
-            .fields
-            .iter()
-            .zip(CSV_HEADER)
-            .all(|(found, wanted)| found.eq_ignore_ascii_case(wanted));
-    if !header_ok {
-        return Err(CapacityError::ImportFile("capacity.import_header"));
-    }
-    if rows.is_empty() {
-        return Err(CapacityError::ImportFile("capacity.import_empty"));
-    }
-    let lookups = Lookups::load(app).await?;
-    let existing: HashSet<String> = sqlx::query("SELECT nip FROM employees")
-        .fetch_all(&app.db.read)
-        .await?
-        .iter()
-        .map(|r| r.try_get("nip"))
-        .collect::<Result<_, sqlx::Error>>()?;
-    let mut problems = Vec::new();
-    let mut seen_nips: HashMap<String, usize> = HashMap::new();
-    let mut seen_users: HashMap<String, usize> = HashMap::new();
-    let mut checked = Vec::with_capacity(rows.len());
-    let mut report = ImportReport {
-        rows: rows.len(),
-        new: 0,
-        updated: 0,
-        committed: false,
-        problems: Vec::new(),
-    };
-    let mut problem = |row: usize, field: &str, code: &str| {
-        problems.push(RowProblem {
-            row,
-            field: field.to_string(),
-            code: code.to_string(),
-            message: String::new(),
-        });
-    };
-    for (done, record) in rows.iter().enumerate() {
-        progress(ImportStage::Checking, done + 1, rows.len());
-        if record.fields.len() != CSV_HEADER.len() {
-            problem(record.line, "row", "capacity.import_columns");
-            continue;
-        }
-        let input = EmployeeInput::from_fields(&record.fields);
-        match check(&input, &lookups) {
-            Err(found) => {
-                for (field, key) in found {
-                    problem(record.line, field, key);
-                }
-            }
-            Ok(employee) => {
-                if seen_nips
-                    .insert(employee.nip.clone(), record.line)
-                    .is_some()
-                {
-                    problem(record.line, "nip", "capacity.import_duplicate_nip");
-                    continue;
-                }
-                if let Some(user_id) = &employee.user_id
-                    && seen_users.insert(user_id.clone(), record.line).is_some()
-                {
-                    problem(
-                        record.line,
-                        "username",
-                        "capacity.import_duplicate_username",
-                    );
-                    continue;
-                }
-                if existing.contains(&employee.nip) {
-                    report.updated += 1;
-                } else {
-                    report.new += 1;
-                }
-                checked.push(employee);
-            }
-        }
-    }
-    report.problems = problems;
-    if !commit || !report.problems.is_empty() {
-        return Ok(report);
-    }
-    let mut tx = app.db.begin().await?;
-    for (done, employee) in checked.iter().enumerate() {
-        write_employee(&mut tx, UPSERT, employee).await?;
-        progress(ImportStage::Writing, done + 1, checked.len());
-    }
-    audit::record(
-        &mut tx,
-        audit::Entry {
-            actor_id: actor,
-            action: "employees.imported",
-            subject: "employees",
-            detail: serde_json::json!({ "new": report.new, "updated": report.updated }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    report.committed = true;
-    tracing::info!(
-        employees.new = report.new,
-        employees.updated = report.updated,
-        "employees imported"
-    );
-    Ok(report)
 }

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod employees;
 pub mod enrolment;
 mod error;
+pub mod import;
 pub mod jp;
 pub mod needs;
 pub mod nip;
@@ -79,12 +80,12 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     pages::routes(max_upload_bytes).merge(api::routes())
 }
 
-/// Today's date in Kupang (WITA).
 /// Text as typed with runs of spaces and line breaks made one space, ends trimmed.
 pub(crate) fn collapse_spaces(raw: &str) -> String {
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Today's date in Kupang (WITA).
 pub(crate) fn today_wita() -> jiff::civil::Date {
     jiff::Timestamp::now()
         .to_zoned(platform::clock::wita().clone())

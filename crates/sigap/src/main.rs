@@ -186,7 +186,7 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
         Command::Demo => load_demo(&state).await?,
         Command::User { action } => user_command(&state, action).await?,
         Command::ImportEmployees { file, commit } => {
-            if !capacity::employees::import_file(&state, &file, commit).await? {
+            if !capacity::import::import_file(&state, &file, commit).await? {
                 return Ok(ExitCode::from(2));
             }
         }

@@ -23,8 +23,9 @@ use serde::Deserialize;
 use super::page;
 use crate::{
     competencies::{self, Assessment, AssessmentInput, GapRow},
-    employees::{self, CSV_HEADER, Employee, EmployeeInput, ImportReport},
+    employees::{self, CSV_HEADER, Employee, EmployeeInput},
     error::CapacityError,
+    import::{self, ImportReport, ImportRun, ImportStage, RunState},
     is_admin,
     nip::EmploymentType,
 };
@@ -39,6 +40,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
                 .post(import)
                 .layer(DefaultBodyLimit::max(max_upload_bytes + 64 * 1024)),
         )
+        .route("/capacity/employees/import/{run}", get(import_progress))
         .route("/capacity/employees/{nip}", get(detail))
         .route(
             "/capacity/employees/{nip}/edit",
@@ -343,21 +345,19 @@ struct ImportPage {
     shell: Shell,
     header: String,
     file_error: Option<String>,
-    report: Option<ImportReport>,
 }
 
-fn import_page(shell: Shell, file_error: Option<&str>, report: Option<ImportReport>) -> ImportPage {
+fn import_page(shell: Shell, file_error: Option<&str>) -> ImportPage {
     ImportPage {
         header: CSV_HEADER.join(","),
         file_error: file_error.map(|k| shell.t(k).to_string()),
-        report,
         shell,
     }
 }
 
 async fn import_form(shell: Shell, user: CurrentUser) -> Result<Response, WebError> {
     require_admin(&user)?;
-    page(&import_page(shell, None, None), StatusCode::OK)
+    page(&import_page(shell, None), StatusCode::OK)
 }
 
 /// Fills in each problem's message in the reader's language.
@@ -367,6 +367,17 @@ pub(crate) fn translate(report: &mut ImportReport, shell: &Shell) {
     }
 }
 
+/// Fills in a background run's messages in the reader's language.
+pub(crate) fn translate_run(run: &mut ImportRun, shell: &Shell) {
+    match &mut run.state {
+        RunState::Finished { report } => translate(report, shell),
+        RunState::Failed { reason, message } => *message = shell.t(reason).to_string(),
+        RunState::Running { .. } => {}
+    }
+}
+
+/// Checks the file at once (a wrong encoding or header is named on this page, nothing started);
+/// the rows are checked and written in the background while the progress page follows them.
 async fn import(
     State(app): State<AppState>,
     shell: Shell,
@@ -379,31 +390,74 @@ async fn import(
         Ok(file) => file,
         Err(UploadProblem::Missing) => {
             return page(
-                &import_page(shell, Some("capacity.import_missing"), None),
+                &import_page(shell, Some("capacity.import_missing")),
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
         Err(UploadProblem::TooLarge) => {
             return page(
-                &import_page(shell, Some("capacity.import_too_large"), None),
+                &import_page(shell, Some("capacity.import_too_large")),
                 StatusCode::PAYLOAD_TOO_LARGE,
             );
         }
     };
-    match employees::import_csv(&app, &user, &file.bytes, commit).await {
-        Ok(mut report) => {
-            translate(&mut report, &shell);
-            let status = if report.problems.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            page(&import_page(shell, None, Some(report)), status)
-        }
+    match import::start_import(&app, &user, &file.file_name, &file.bytes, commit).await {
+        Ok(run) => Ok(Redirect::to(&format!("/capacity/employees/import/{run}")).into_response()),
         Err(CapacityError::ImportFile(key)) => page(
-            &import_page(shell, Some(key), None),
+            &import_page(shell, Some(key)),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "capacity_import_run.html")]
+struct ImportRunPage {
+    shell: Shell,
+    run: ImportRun,
+    /// While running: (stage text, rows done, rows in the stage, percent).
+    progress: Option<(String, usize, usize, usize)>,
+    running: bool,
+    failure: Option<String>,
+    report: Option<ImportReport>,
+}
+
+/// The progress of a background import; while it runs the page reloads itself every two
+/// seconds (a meta refresh: no JavaScript needed), then shows the report.
+async fn import_progress(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(run): Path<String>,
+) -> Result<Response, WebError> {
+    let mut run = import::get_import_run(&app, &user, &run).await?;
+    translate_run(&mut run, &shell);
+    let (mut progress, mut running, mut failure, mut report) = (None, false, None, None);
+    match &run.state {
+        RunState::Running { progress: live } => {
+            running = true;
+            progress = live.map(|p| {
+                let stage = match p.stage {
+                    ImportStage::Checking => shell.t("capacity.import_stage_checking"),
+                    ImportStage::Writing => shell.t("capacity.import_stage_writing"),
+                };
+                let percent = (p.done * 100).checked_div(p.total).unwrap_or(0);
+                (stage.to_string(), p.done, p.total, percent)
+            });
+        }
+        RunState::Finished { report: done } => report = Some(done.clone()),
+        RunState::Failed { message, .. } => failure = Some(message.clone()),
+    }
+    page(
+        &ImportRunPage {
+            shell,
+            run,
+            progress,
+            running,
+            failure,
+            report,
+        },
+        StatusCode::OK,
+    )
 }

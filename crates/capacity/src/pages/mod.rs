@@ -6,7 +6,7 @@ mod certificates;
 mod competencies;
 mod employees;
 mod jp;
-pub(crate) use employees::translate;
+pub(crate) use employees::{translate, translate_run};
 mod me;
 mod needs;
 mod trainings;

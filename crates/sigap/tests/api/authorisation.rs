@@ -342,7 +342,15 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             s.extend(any_agency(&["leader"]));
             s
         };
+        app.sql(
+            "INSERT INTO employee_imports (id, started_by, commit_rows, file_name, rows_in_file, status, report_json, heartbeat_ms, started_ms) \
+             SELECT 'walked-run', id, 0, 'x.csv', 1, 'finished', '{\"rows\":1,\"new\":1,\"updated\":0,\"committed\":false,\"problems\":[]}', 1000, 1000 \
+             FROM users WHERE username = 'admin.bkppd'",
+        )
+        .await;
         doors.extend([
+            door(Method::GET, "/capacity/employees/import/walked-run", &capacity_admins),
+            door(Method::GET, "/api/v1/employee-imports/walked-run", &capacity_admins),
             door(Method::GET, "/capacity/employees", &capacity_readers),
             door(Method::GET, "/capacity/employees/new", &capacity_admins),
             door(Method::GET, "/capacity/employees/import", &capacity_admins),

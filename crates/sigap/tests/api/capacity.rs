@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{Api, DEMO_PASSWORD, TestApp, location, on_both};
+use crate::support::{Api, Browser, DEMO_PASSWORD, TestApp, location, on_both};
 
 /// A valid NIP: a woman born 1 July 1990, appointed March 2015, serial `n`.
 fn nip(n: u32) -> String {
@@ -61,6 +61,30 @@ async fn import(api: &Api, csv: &[u8], commit: bool) -> (StatusCode, Value) {
         .expect("request");
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Follows a web import's progress page (it reloads itself while the run works) until it shows
+/// the outcome; returns that page.
+async fn finished_import_page(web: &Browser, path: &str) -> String {
+    assert!(path.starts_with("/capacity/employees/import/"), "{path}");
+    for _ in 0..400 {
+        let response = web.get(path).await;
+        assert_eq!(response.status(), 200);
+        let page = response.text().await.expect("text");
+        if !page.contains("data-testid=\"import-running\"") {
+            assert!(
+                !page.contains("http-equiv=\"refresh\""),
+                "a finished run stops reloading"
+            );
+            return page;
+        }
+        assert!(
+            page.contains("http-equiv=\"refresh\""),
+            "a running import reloads itself"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the import at {path} did not finish");
 }
 
 const HEADER: &str = "nip,full_name,agency_code,unit,position,rank,employment_type,email,phone,username,supervisor_nip\n";
@@ -322,9 +346,9 @@ async fn an_import_file_with_a_wrong_header_or_in_latin1_is_refused_with_a_clear
         let response = web
             .upload_with("/capacity/employees/import", &[("mode", "commit")], "p.csv", semicolons.into_bytes())
             .await;
-        assert_eq!(response.status(), 422);
-        let page = response.text().await.expect("text");
-        assert!(page.contains("data-testid=\"import-problems\"") && page.contains("<td>3</td><td>nip</td>"));
+        assert_eq!(response.status(), 303, "a readable file starts a background run");
+        let page = finished_import_page(&web, &location(&response)).await;
+        assert!(page.contains("data-testid=\"import-problems\"") && page.contains("<td>3</td><td>nip</td>"), "{page}");
         assert_eq!(app.count("SELECT COUNT(*) FROM employees").await, 0);
     })
     .await;
@@ -1225,13 +1249,13 @@ async fn the_operators_import_reports_progress_row_by_row_and_writes_all_or_noth
             csv.push_str(&format!("{},Pegawai {n},kec-alak,,Analis,III/a,pns,,,,\n", nip_man(n)));
         }
         let mut seen = Vec::new();
-        let report = capacity::employees::import_csv_by_operator(&app.state, csv.as_bytes(), true, &mut |stage, done, total| {
+        let report = capacity::import::import_csv_by_operator(&app.state, csv.as_bytes(), true, &mut |stage, done, total| {
             seen.push((stage, done, total));
         })
         .await
         .expect("imports");
         assert!(report.committed && report.new == 250);
-        use capacity::employees::ImportStage;
+        use capacity::import::ImportStage;
         assert_eq!(seen.iter().filter(|(s, _, _)| *s == ImportStage::Checking).count(), 250);
         assert_eq!(seen.last(), Some(&(ImportStage::Writing, 250, 250)));
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'employees.imported' AND actor_id IS NULL").await, 1);
@@ -1239,8 +1263,140 @@ async fn the_operators_import_reports_progress_row_by_row_and_writes_all_or_noth
         let path = app.data_dir.join("pegawai.csv");
         std::fs::create_dir_all(&app.data_dir).expect("dir");
         std::fs::write(&path, format!("{HEADER}{},Baru,kec-alak,,Analis,III/a,pns,,,,\n199013012015032001,Salah,kec-alak,,Analis,III/a,pns,,,,\n", nip(7))).expect("file");
-        assert!(!capacity::employees::import_file(&app.state, &path, true).await.expect("runs"));
+        assert!(!capacity::import::import_file(&app.state, &path, true).await.expect("runs"));
         assert_eq!(app.count("SELECT COUNT(*) FROM employees").await, 250);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_web_import_runs_in_the_background_with_a_progress_page_and_its_report_in_both_languages()
+ {
+    on_both(async |app| {
+        app.load_demo().await;
+        let before = app.count("SELECT COUNT(*) FROM employees").await;
+        let mut csv = String::from(HEADER);
+        for n in 0..400 {
+            csv.push_str(&format!(
+                "{},Pegawai Impor {n},kec-alak,,Analis,III/a,pns,,,,\n",
+                nip_man(n)
+            ));
+        }
+        let web = app.browser();
+        web.login_ok("admin.bkppd", DEMO_PASSWORD).await;
+        // A dry run writes nothing and says how many rows would be new.
+        let response = web
+            .upload_with(
+                "/capacity/employees/import",
+                &[("mode", "dry_run")],
+                "pegawai-2026.csv",
+                csv.clone().into_bytes(),
+            )
+            .await;
+        assert_eq!(response.status(), 303);
+        let page = finished_import_page(&web, &location(&response)).await;
+        assert!(
+            page.contains("pegawai-2026.csv") && page.contains("400 baris"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Uji coba berhasil") && page.contains("400 baru"),
+            "{page}"
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM employees").await, before);
+        // The commit writes every row; the finished page reads the same in English.
+        let response = web
+            .upload_with(
+                "/capacity/employees/import",
+                &[("mode", "commit")],
+                "pegawai-2026.csv",
+                csv.into_bytes(),
+            )
+            .await;
+        let run = location(&response);
+        let page = finished_import_page(&web, &run).await;
+        assert!(page.contains("Impor selesai: 400 baru"), "{page}");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM employees").await,
+            before + 400
+        );
+        web.post("/lang", &[("lang", "en"), ("next", "/")]).await;
+        let page = web.text(&run).await;
+        assert!(page.contains("Import done: 400 new"), "{page}");
+        // The API sees the same run.
+        let api = bkppd(app).await;
+        let id = run.rsplit('/').next().expect("id");
+        let (status, body) = get_json(&api, &format!("/api/v1/employee-imports/{id}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["status"], "finished", "{body}");
+        assert_eq!(body["report"]["new"], 400);
+        assert_eq!(body["commit"], true);
+        // Only competency admins follow runs.
+        let asn = app.browser();
+        asn.login_ok("asn.alak", DEMO_PASSWORD).await;
+        assert_eq!(asn.get(&run).await.status(), 403);
+        assert_eq!(
+            web.get("/capacity/employees/import/no-such-run")
+                .await
+                .status(),
+            404
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_api_import_in_the_background_reports_problems_and_a_run_whose_node_died_is_called_interrupted()
+ {
+    on_both(async |app| {
+        app.load_demo().await;
+        let api = bkppd(app).await;
+        // The file itself is checked at once.
+        let response = api
+            .request(Method::POST, "/api/v1/employee-imports?commit=true")
+            .header("content-type", "text/csv")
+            .body(b"nip;nama\n1;2\n".to_vec())
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 422);
+        let bad = format!("{HEADER}{},Ana,kec-alak,,Analis,III/a,pns,,,,\n{},Ani,kec-alak,,Analis,III/a,pns,,,,\n", nip(1), nip(1));
+        let response = api
+            .request(Method::POST, "/api/v1/employee-imports?commit=true&file_name=dup.csv")
+            .header("content-type", "text/csv")
+            .header("accept-language", "en")
+            .body(bad.into_bytes())
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 202);
+        let follow = location(&response);
+        let mut body = Value::Null;
+        for _ in 0..400 {
+            let (status, seen) = get_json(&api, &follow).await;
+            assert_eq!(status, 200);
+            body = seen;
+            if body["status"] != "running" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert_eq!(body["status"], "finished", "{body}");
+        assert_eq!(body["file_name"], "dup.csv");
+        assert_eq!(body["report"]["committed"], false);
+        assert_eq!(body["report"]["problems"][0]["code"], "capacity.import_duplicate_nip", "{body}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM employees WHERE full_name IN ('Ana', 'Ani')").await, 0);
+        // A run left "running" by a node that stopped long ago (no heartbeat, not in this node's
+        // memory) is reported as interrupted, and stays so.
+        app.sql("INSERT INTO employee_imports (id, started_by, commit_rows, file_name, rows_in_file, status, heartbeat_ms, started_ms) \
+                 SELECT 'run-of-a-dead-node', id, 1, 'lost.csv', 10, 'running', 1000, 1000 FROM users WHERE username = 'admin.bkppd'")
+            .await;
+        let web = app.browser();
+        web.login_ok("admin.bkppd", DEMO_PASSWORD).await;
+        let page = web.text("/capacity/employees/import/run-of-a-dead-node").await;
+        assert!(page.contains("data-testid=\"import-failed\"") && page.contains("server dimulai ulang"), "{page}");
+        assert!(!page.contains("http-equiv=\"refresh\""));
+        assert_eq!(app.count("SELECT COUNT(*) FROM employee_imports WHERE id = 'run-of-a-dead-node' AND status = 'failed'").await, 1);
     })
     .await;
 }
