@@ -43,16 +43,29 @@ impl Grouping {
     }
 }
 
-// gap = max(required − COALESCE(assessed, 0), 0), as `competencies::gap`. The innermost query
-// yields one row per employee and required competency; grouping happens on ids, names are joined
-// to the (few) groups afterwards. `CROSS JOIN … WHERE` keeps employees the outer loop on SQLite
-// (one scan of the covering index `employees_agency`; measured a third faster than letting the
-// planner start from the requirements); PostgreSQL plans it as the inner join it is.
-const GAPS: &str = "SELECT e.agency_id, e.unit, r.competency_id, \
-     CASE WHEN r.level > COALESCE(s.level, 0) THEN r.level - COALESCE(s.level, 0) ELSE 0 END AS gap \
-     FROM employees e CROSS JOIN position_requirements r \
-     LEFT JOIN assessments s ON s.employee_id = e.id AND s.competency_id = r.competency_id AND s.is_current = 1 \
-     WHERE r.position = e.position AND ($1 = '' OR e.agency_id = $1)";
+// gap = max(required − COALESCE(assessed, 0), 0), as `competencies::gap`, summed without
+// visiting every (employee, requirement) pair: each pair first counts as fully missing (employees
+// per agency, unit and position × the required level), then every current assessment of a
+// required competency takes back what it covers (min(assessed, required)) and, when it meets the
+// level, its employee from `with_gap`. Both halves are plain grouped scans; the earlier form, a
+// LEFT JOIN of 500,000 pairs against the assessments, spilled its hash to disk on PostgreSQL
+// (p99 just over 1 s at 50,000 × 10); this one gives the same figures in under half the time on
+// both backends (measured with psql and sqlite3 on that data set). Grouping then happens on ids;
+// names are joined to the (few) groups afterwards. PostgreSQL sums BIGINT as NUMERIC, which the
+// Any driver cannot read: hence the casts.
+const GAPS: &str = "SELECT p.agency_id, p.unit, r.competency_id, p.n AS employees, p.n AS with_gap, \
+     p.n * r.level AS total_gap \
+     FROM (SELECT agency_id, unit, position, COUNT(*) AS n FROM employees \
+           WHERE ($1 = '' OR agency_id = $1) GROUP BY agency_id, unit, position) p \
+     JOIN position_requirements r ON r.position = p.position \
+     UNION ALL \
+     SELECT e.agency_id, e.unit, r.competency_id, 0, \
+     -SUM(CASE WHEN s.level >= r.level THEN 1 ELSE 0 END), \
+     -SUM(CASE WHEN s.level >= r.level THEN r.level ELSE s.level END) \
+     FROM assessments s JOIN employees e ON e.id = s.employee_id \
+     JOIN position_requirements r ON r.position = e.position AND r.competency_id = s.competency_id \
+     WHERE s.is_current = 1 AND ($1 = '' OR e.agency_id = $1) \
+     GROUP BY e.agency_id, e.unit, r.competency_id";
 
 fn query(grouping: Grouping) -> String {
     let (keys, select, join) = match grouping {
@@ -74,8 +87,8 @@ fn query(grouping: Grouping) -> String {
     };
     format!(
         "SELECT {select}, c.code AS competency_code, c.name_id, c.name_en, t.employees, t.with_gap, t.total_gap \
-         FROM (SELECT {keys}, COUNT(*) AS employees, SUM(CASE WHEN g.gap > 0 THEN 1 ELSE 0 END) AS with_gap, \
-         SUM(g.gap) AS total_gap FROM ({GAPS}) g GROUP BY {keys}) t \
+         FROM (SELECT {keys}, CAST(SUM(g.employees) AS BIGINT) AS employees, \
+         CAST(SUM(g.with_gap) AS BIGINT) AS with_gap, CAST(SUM(g.total_gap) AS BIGINT) AS total_gap FROM ({GAPS}) g GROUP BY {keys}) t \
          JOIN competencies c ON c.id = t.competency_id {join} \
          WHERE t.total_gap > 0 ORDER BY t.total_gap DESC, c.code"
     )
