@@ -278,22 +278,57 @@ async fn reindex(
     app: &AppState,
     conn: &mut AnyConnection,
     id: &str,
-    draft: &ArticleDraft,
+    title: &str,
+    body: &str,
+    tags: &str,
 ) -> Result<(), sqlx::Error> {
-    let tags = draft.tags.join(" ");
     for (sql, args) in search::full_text(app.db.backend).reindex() {
         let mut query = sqlx::query(sql);
         for arg in *args {
             query = match arg {
                 Arg::Id => query.bind(id),
-                Arg::Title => query.bind(&draft.title),
-                Arg::Body => query.bind(&draft.body),
-                Arg::Tags => query.bind(tags.clone()),
+                Arg::Title => query.bind(title),
+                Arg::Body => query.bind(body),
+                Arg::Tags => query.bind(tags),
             };
         }
         query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Rebuilds every article's search entry (after a restore or a bulk import), in batches of
+/// 1,000 per transaction; returns how many were indexed.
+pub async fn reindex_all(app: &AppState) -> Result<u64, CollaborationError> {
+    let mut after = String::new();
+    let mut done = 0;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, title, body, tags FROM articles WHERE id > $1 ORDER BY id LIMIT 1000",
+        )
+        .bind(&after)
+        .fetch_all(&app.db.read)
+        .await?;
+        let Some(last) = rows.last() else {
+            return Ok(done);
+        };
+        after = last.try_get("id")?;
+        let mut tx = app.db.begin().await?;
+        for row in &rows {
+            let tags: String = row.try_get("tags")?;
+            reindex(
+                app,
+                &mut tx,
+                &row.try_get::<String, _>("id")?,
+                &row.try_get::<String, _>("title")?,
+                &row.try_get::<String, _>("body")?,
+                &tags_of(&tags).join(" "),
+            )
+            .await?;
+            done += 1;
+        }
+        tx.commit().await?;
+    }
 }
 
 async fn write_shares(
@@ -401,7 +436,15 @@ pub async fn create_article(
     .await?;
     write_shares(&mut tx, &id, &draft.shared_with).await?;
     write_version(&mut tx, &id, 1, &draft, user, now).await?;
-    reindex(app, &mut tx, &id, &draft).await?;
+    reindex(
+        app,
+        &mut tx,
+        &id,
+        &draft.title,
+        &draft.body,
+        &draft.tags.join(" "),
+    )
+    .await?;
     audit::record(
         &mut tx,
         audit::Entry {
@@ -465,7 +508,15 @@ pub async fn update_article(
     let version = base + 1;
     write_shares(&mut tx, id, &draft.shared_with).await?;
     write_version(&mut tx, id, version, &draft, user, now).await?;
-    reindex(app, &mut tx, id, &draft).await?;
+    reindex(
+        app,
+        &mut tx,
+        id,
+        &draft.title,
+        &draft.body,
+        &draft.tags.join(" "),
+    )
+    .await?;
     audit::record(
         &mut tx,
         audit::Entry {
