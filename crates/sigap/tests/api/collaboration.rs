@@ -921,3 +921,72 @@ async fn the_demo_loads_the_joint_seminar_the_meeting_and_articles_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_collaboration_routes() {
+    on_both(async |app| {
+        let (_, doc) = json_of(
+            app.api()
+                .request(Method::GET, "/api/v1/openapi.json")
+                .send()
+                .await
+                .expect("send"),
+        )
+        .await;
+        let paths = doc["paths"].as_object().expect("paths");
+        for path in [
+            "/api/v1/events",
+            "/api/v1/events/{id}",
+            "/api/v1/events/{id}/registration",
+            "/api/v1/events/{id}/registrations",
+            "/api/v1/events/{id}/checkin",
+            "/api/v1/me/events",
+            "/api/v1/knowledge/articles",
+            "/api/v1/knowledge/articles/{id}",
+            "/api/v1/knowledge/articles/{id}/comments",
+            "/api/v1/knowledge/search",
+        ] {
+            assert!(paths.contains_key(path), "{path} documented");
+        }
+    })
+    .await;
+}
+
+/// In Chromium: the demo ASN opens the joint Pendidikan–Kesehatan seminar from the events list,
+/// registers, and finds it under "my events".
+#[tokio::test]
+async fn journey_an_asn_registers_for_the_joint_seminar_and_sees_it_in_my_events() {
+    use crate::browser::{click, journey, sign_in_as, wait_for_path, wait_for_text};
+    use fantoccini::Locator;
+    crate::support::run_on(crate::support::Backend::Sqlite, &async |app: &TestApp| {
+        app.load_demo().await;
+        collaboration::demo::load(&app.state)
+            .await
+            .expect("collaboration demo");
+        journey(
+            "collaboration_register_for_seminar",
+            app,
+            async |browser, base| {
+                sign_in_as(browser, base, "asn.alak").await;
+                browser.goto(&format!("{base}/events")).await.expect("open");
+                browser
+                    .find(Locator::LinkText(collaboration::demo::SEMINAR_TITLE))
+                    .await
+                    .expect("the seminar is listed")
+                    .click()
+                    .await
+                    .expect("open the seminar");
+                wait_for_text(browser, "Dinas Pendidikan dan Kebudayaan").await;
+                wait_for_text(browser, "2 JP").await;
+                click(browser, "[data-testid=register]").await;
+                wait_for_text(browser, "Status Anda: Terdaftar").await;
+                click(browser, "[data-testid=my-events-link]").await;
+                wait_for_path(browser, "/events/mine").await;
+                let text = wait_for_text(browser, collaboration::demo::SEMINAR_TITLE).await;
+                assert!(text.contains("Terdaftar"), "{text}");
+            },
+        )
+        .await;
+    })
+    .await;
+}
