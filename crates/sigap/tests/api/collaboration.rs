@@ -990,3 +990,128 @@ async fn journey_an_asn_registers_for_the_joint_seminar_and_sees_it_in_my_events
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_document_is_checked_by_content_and_only_the_agencies_it_was_shared_with_open_it() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let password = app
+            .create_staff("Humas Dinkes", "humas.dinkes", "communications", "dinkes")
+            .await;
+        let web = app.browser();
+        web.login_ok("humas.dinkes", &password).await;
+        let fields = [
+            ("agency_code", "dinkes"),
+            ("title", "Formulir Penjaringan Kesehatan"),
+            ("body", "Formulir isian untuk sekolah."),
+            ("tags", "formulir, uks"),
+            ("sharing", "agencies"),
+            ("shared_with", "dikbud"),
+        ];
+        let refused = web
+            .upload_with(
+                "/knowledge/new-document",
+                &fields,
+                "formulir.pdf",
+                b"MZ\x90\x00".to_vec(),
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        let page = refused.text().await.expect("text");
+        assert!(
+            page.contains("PDF, JPEG, atau PNG")
+                && page.contains("value=\"Formulir Penjaringan Kesehatan\"")
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM articles").await, 0);
+        let stored = web
+            .upload_with("/knowledge/new-document", &fields, "formulir.pdf", pdf())
+            .await;
+        assert_eq!(stored.status(), 303);
+        let location = crate::support::location(&stored);
+        let file = format!("{location}/file");
+        assert_eq!(
+            web.get(&file).await.bytes().await.expect("bytes").to_vec(),
+            pdf()
+        );
+        let dikbud_password = app
+            .create_staff("Staf Dikbud", "staf.dikbud", "service_admin", "dikbud")
+            .await;
+        let dikbud = app.browser();
+        dikbud.login_ok("staf.dikbud", &dikbud_password).await;
+        assert_eq!(dikbud.get(&file).await.status(), 200);
+        let bkppd = app.browser();
+        bkppd.login_ok("admin.bkppd", DEMO_PASSWORD).await;
+        assert_eq!(bkppd.get(&file).await.status(), 404);
+        assert_eq!(bkppd.get(&location).await.status(), 404);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_organiser_records_attendance_without_a_phone_and_cancelling_the_event_tells_everyone() {
+    on_both(async |app| {
+        app.load_demo().await;
+        link_asn(app).await;
+        let password = app
+            .create_staff("Humas Dinkes", "humas.dinkes", "communications", "dinkes")
+            .await;
+        let mut organiser = app.api();
+        organiser.sign_in("humas.dinkes", &password).await;
+        let mut body = event("Lokakarya Kader Posyandu", "dinkes", 10, 3);
+        body["starts_at"] = json!(minutes_from_now(30));
+        let id = create_event(&organiser, body).await["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let asn = signed_in(app, "asn.alak").await;
+        let citizen = signed_in(app, YULIANA).await;
+        let registration = register(&asn, &id).await.1["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        register(&citizen, &id).await;
+        let web = app.browser();
+        web.login_ok("humas.dinkes", &password).await;
+        let marked = web
+            .post(&format!("/events/{id}/attendance/{registration}"), &[])
+            .await;
+        assert_eq!(marked.status(), 303);
+        assert_eq!(
+            app.count(&format!(
+                "SELECT jp FROM jp_entries WHERE event_registration_id = '{registration}'"
+            ))
+            .await,
+            3
+        );
+        // Someone who is not an organiser cannot mark anyone.
+        let other = app.browser();
+        other.login_ok("asn.alak", DEMO_PASSWORD).await;
+        assert_eq!(
+            other
+                .post(&format!("/events/{id}/attendance/{registration}"), &[])
+                .await
+                .status(),
+            403
+        );
+        let before = app.count("SELECT COUNT(*) FROM outbox").await;
+        assert_eq!(
+            web.post(&format!("/events/{id}/cancel"), &[])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM outbox").await,
+            before + 2,
+            "both participants told"
+        );
+        let (status, _) = register(&signed_in(app, YOHANES).await, &id).await;
+        assert_eq!(status, 409, "a cancelled event takes no registrations");
+        let feed = app
+            .browser()
+            .text(&format!("/events/{id}/calendar.ics"))
+            .await;
+        assert!(feed.contains("STATUS:CANCELLED\r\n") && feed.contains("SEQUENCE:1\r\n"));
+    })
+    .await;
+}
