@@ -63,13 +63,19 @@ impl FullText for SqliteFts5 {
     }
 
     fn search(&self) -> String {
+        // The snippet is made only for the page of hits: SQLite computes result columns for
+        // every row it sorts, so ranking and snippets are two steps.
         format!(
-            "SELECT a.id, a.title, ag.code AS agency_code, ag.name_id AS agency_name, a.updated_ms, \
-             snippet(article_search, -1, char(2), char(3), '…', 24) AS snippet \
+            "WITH top AS MATERIALIZED (SELECT article_search.rowid AS search_rowid, a.id AS article_id, \
+             bm25(article_search, 8.0, 1.0, 4.0) AS score \
              FROM article_search JOIN article_search_rows r ON r.search_rowid = article_search.rowid \
-             JOIN articles a ON a.id = r.article_id JOIN agencies ag ON ag.id = a.agency_id \
-             WHERE article_search MATCH $1 AND {READABLE} \
-             ORDER BY bm25(article_search, 8.0, 1.0, 4.0), a.id LIMIT $4"
+             JOIN articles a ON a.id = r.article_id \
+             WHERE article_search MATCH $1 AND {READABLE} ORDER BY score, a.id LIMIT $4) \
+             SELECT a.id, a.title, ag.code AS agency_code, ag.name_id AS agency_name, a.updated_ms, \
+             snippet(article_search, -1, char(2), char(3), '…', 24) AS snippet \
+             FROM top JOIN article_search ON article_search.rowid = top.search_rowid \
+             JOIN articles a ON a.id = top.article_id JOIN agencies ag ON ag.id = a.agency_id \
+             WHERE article_search MATCH $1 ORDER BY top.score, a.id"
         )
     }
 
