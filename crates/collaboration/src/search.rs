@@ -10,6 +10,11 @@
 
 use platform::config::Backend;
 
+/// How many matches are ranked at most. A query matching more (a word in most articles) is
+/// ranked among its newest (SQLite) or first found (PostgreSQL) matches: ranking every match
+/// of 100,000 articles takes hundreds of milliseconds, and such a query needs another word.
+const CANDIDATES: u32 = 5000;
+
 /// The values a statement binds, in its placeholder order.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Arg {
@@ -63,14 +68,18 @@ impl FullText for SqliteFts5 {
     }
 
     fn search(&self) -> String {
-        // The snippet is made only for the page of hits: SQLite computes result columns for
-        // every row it sorts, so ranking and snippets are two steps.
+        // Three steps: the newest CANDIDATES matches (FTS5 walks its index by rowid and stops),
+        // ranked with bm25 among those the reader may see, and snippets only for the page of
+        // hits (SQLite computes result columns for every row it sorts).
         format!(
-            "WITH top AS MATERIALIZED (SELECT article_search.rowid AS search_rowid, a.id AS article_id, \
+            "WITH recent AS MATERIALIZED (SELECT MIN(rowid) AS low FROM (SELECT rowid FROM article_search \
+             WHERE article_search MATCH $1 ORDER BY rowid DESC LIMIT {CANDIDATES})), \
+             top AS MATERIALIZED (SELECT article_search.rowid AS search_rowid, a.id AS article_id, \
              bm25(article_search, 8.0, 1.0, 4.0) AS score \
              FROM article_search JOIN article_search_rows r ON r.search_rowid = article_search.rowid \
              JOIN articles a ON a.id = r.article_id \
-             WHERE article_search MATCH $1 AND {READABLE} ORDER BY score, a.id LIMIT $4) \
+             WHERE article_search MATCH $1 AND article_search.rowid >= (SELECT low FROM recent) AND {READABLE} \
+             ORDER BY score, a.id LIMIT $4) \
              SELECT a.id, a.title, ag.code AS agency_code, ag.name_id AS agency_name, a.updated_ms, \
              snippet(article_search, -1, char(2), char(3), '…', 24) AS snippet \
              FROM top JOIN article_search ON article_search.rowid = top.search_rowid \
@@ -102,13 +111,18 @@ impl FullText for PostgresTsvector {
     }
 
     fn search(&self) -> String {
+        // At most CANDIDATES readable matches are ranked (ts_rank reads each whole tsvector),
+        // and headlines are made for the page of hits only.
         format!(
-            "SELECT a.id, a.title, ag.code AS agency_code, ag.name_id AS agency_name, a.updated_ms, \
+            "WITH q AS (SELECT to_tsquery('simple', $1) AS query), \
+             candidates AS MATERIALIZED (SELECT a.id, s.document FROM q JOIN article_search s ON s.document @@ q.query \
+             JOIN articles a ON a.id = s.article_id WHERE {READABLE} LIMIT {CANDIDATES}), \
+             top AS MATERIALIZED (SELECT c.id, ts_rank(c.document, q.query) AS score FROM candidates c, q \
+             ORDER BY score DESC, c.id LIMIT $4) \
+             SELECT a.id, a.title, ag.code AS agency_code, ag.name_id AS agency_name, a.updated_ms, \
              ts_headline('simple', a.body, q.query, 'StartSel=\u{2}, StopSel=\u{3}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet \
-             FROM (SELECT to_tsquery('simple', $1) AS query) q \
-             JOIN article_search s ON s.document @@ q.query \
-             JOIN articles a ON a.id = s.article_id JOIN agencies ag ON ag.id = a.agency_id \
-             WHERE {READABLE} ORDER BY ts_rank(s.document, q.query) DESC, a.id LIMIT $4"
+             FROM top JOIN articles a ON a.id = top.id JOIN agencies ag ON ag.id = a.agency_id, q \
+             ORDER BY top.score DESC, a.id"
         )
     }
 
