@@ -5,7 +5,12 @@
 //! and `event_materials`; seats are moved only by `registrations`.
 
 use jiff::{Timestamp, civil::DateTime};
-use platform::{AppState, audit, auth::CurrentUser, blobs::FileKind, clock, ids};
+use platform::{
+    AppState, audit,
+    auth::{CurrentUser, Role},
+    blobs::FileKind,
+    clock, ids,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row as _, any::AnyRow};
 use utoipa::ToSchema;
@@ -129,7 +134,7 @@ impl Event {
             (Audience::Agencies, Some(u)) => {
                 let mut agencies = self.organiser_ids();
                 agencies.extend(self.invited.iter().map(|a| a.id.clone()));
-                manages_any(u, &[]) || works_in_any(u, &agencies)
+                u.has_role(Role::Superadmin) || works_in_any(u, &agencies)
             }
         }
     }
@@ -507,7 +512,8 @@ pub async fn get_event(
         .ok_or(CollaborationError::NotFound)
 }
 
-/// Events `user` may see, soonest first: those not yet over, then (with `past`) the rest.
+/// Events `user` may see (of one organising agency when `organiser_code` is given), soonest
+/// first; at most the 500 latest.
 pub async fn list_events(
     app: &AppState,
     user: Option<&CurrentUser>,

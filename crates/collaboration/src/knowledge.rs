@@ -803,7 +803,7 @@ pub async fn search(
         .map_err(Into::into)
 }
 
-/// Agencies in which `user` may write articles, as (code, name).
+/// Codes of the agencies in which `user` may write articles and organise events.
 pub fn writable_agencies(user: &CurrentUser) -> Vec<String> {
     let mut codes: Vec<String> = user
         .grants
