@@ -4,6 +4,7 @@
 //! percentage, and the reminder from October to those still below. PPPK staff have their own,
 //! smaller allowance set by their agreement: they are shown their JP but not measured against
 //! 20 nor counted in the compliance percentage. Owns `jp_entries` and `jp_reminders`.
+//! Events of the collaboration capability add entries through [`record_event_jp`] (source `event`).
 
 use jiff::civil::Date;
 use platform::{
@@ -31,7 +32,7 @@ pub struct JpEntry {
     pub employee_id: String,
     pub year: i64,
     pub jp: i64,
-    /// `training` or `external`.
+    /// `training`, `external` or `event` (an attended collaboration event).
     pub source: String,
     pub title: String,
     /// `approved`, `pending` or `rejected`.
@@ -172,6 +173,54 @@ pub async fn submit_external(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// What an attended event grants: written by the collaboration capability in its check-in
+/// transaction.
+#[derive(Clone, Debug)]
+pub struct EventJp<'a> {
+    /// The event registration that was attended: the ledger holds it once.
+    pub registration_id: &'a str,
+    pub employee_id: &'a str,
+    /// The ledger year (the event's start in WITA).
+    pub year: i64,
+    pub jp: i64,
+    pub title: &'a str,
+}
+
+/// Writes the JP of an attended event (approved: the organiser's check-in is the proof) in the
+/// caller's transaction. Returns false when this registration was written already.
+pub async fn record_event_jp(
+    conn: &mut sqlx::AnyConnection,
+    entry: EventJp<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO jp_entries (id, employee_id, year, jp, source, title, status, event_registration_id, created_ms) \
+         VALUES ($1, $2, $3, $4, 'event', $5, 'approved', $6, $7) ON CONFLICT (event_registration_id) DO NOTHING",
+    )
+    .bind(ids::new_id())
+    .bind(entry.employee_id)
+    .bind(entry.year)
+    .bind(entry.jp)
+    .bind(entry.title)
+    .bind(entry.registration_id)
+    .bind(clock::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The employee record id linked to the account `user_id`, if any (an ASN with a record).
+pub async fn employee_id_of_user(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("SELECT id FROM employees WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()
 }
 
 /// External entries awaiting a decision, with the employee's name (competency admin).

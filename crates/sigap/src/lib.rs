@@ -41,6 +41,7 @@ pub fn catalogue() -> Result<Catalogue, String> {
         queue::CATALOGUE,
         complaints::CATALOGUE,
         capacity::CATALOGUE,
+        collaboration::CATALOGUE,
     ])
 }
 
@@ -53,6 +54,7 @@ fn navigation() -> Vec<NavItem> {
         .chain(queue::NAV)
         .chain(complaints::NAV)
         .chain(capacity::NAV)
+        .chain(collaboration::NAV)
         .chain(rest)
         .copied()
         .collect()
@@ -103,6 +105,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(queue::ApiDoc::openapi());
     doc.merge(complaints::ApiDoc::openapi());
     doc.merge(capacity::ApiDoc::openapi());
+    doc.merge(collaboration::ApiDoc::openapi());
     doc
 }
 
@@ -120,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .merge(queue::routes())
         .merge(complaints::routes(state.settings.max_upload_bytes))
         .merge(capacity::routes(state.settings.max_upload_bytes))
+        .merge(collaboration::routes(state.settings.max_upload_bytes))
         .merge(assets::routes())
         .merge(ops::routes())
         .route(

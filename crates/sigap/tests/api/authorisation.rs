@@ -359,6 +359,63 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             door(Method::GET, "/capacity/compliance", &capacity_readers),
             door(Method::GET, "/api/v1/employees", &capacity_readers),
         ]);
+        // Collaboration: communications and service admins manage their agency's events and
+        // articles (superadmins all); every staff member reads the knowledge base; only the
+        // organisers of the demo seminar (Dikbud and Dinkes) see its participants.
+        collaboration::demo::load(&app.state).await.expect("collaboration demo loads");
+        let managers = any_agency(&["communications", "service_admin", "superadmin"]);
+        let all_staff = any_agency(&ROLES);
+        let seminar_organisers = {
+            let mut s = set(&["communications@dinkes", "service_admin@dinkes"]);
+            s.extend(any_agency(&["superadmin"]));
+            s
+        };
+        let events: serde_json::Value = app
+            .api()
+            .request(Method::GET, "/api/v1/events")
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let seminar = events
+            .as_array()
+            .and_then(|all| all.iter().find(|e| e["title"] == collaboration::demo::SEMINAR_TITLE))
+            .and_then(|e| e["id"].as_str())
+            .expect("the demo seminar")
+            .to_string();
+        doors.extend([
+            door(Method::GET, "/events/new", &managers),
+            door(Method::GET, "/knowledge/new", &managers),
+            door(Method::GET, "/knowledge/new-document", &managers),
+            door(Method::GET, "/knowledge", &all_staff),
+            door(Method::GET, "/api/v1/knowledge/articles", &all_staff),
+            door(Method::GET, "/api/v1/knowledge/search?q=gizi", &all_staff),
+            Door {
+                // Incomplete: those admitted get 422 and nothing is written.
+                json: Some(serde_json::json!({})),
+                ..door(Method::POST, "/api/v1/events", &managers)
+            },
+            Door {
+                json: Some(serde_json::json!({})),
+                ..door(Method::POST, "/api/v1/knowledge/articles", &managers)
+            },
+            door(
+                Method::GET,
+                &format!("/api/v1/events/{seminar}/registrations"),
+                &seminar_organisers,
+            ),
+            Door {
+                // An empty summary: organisers get 422.
+                form: vec![("summary", "")],
+                ..door(
+                    Method::POST,
+                    &format!("/events/{seminar}/summary"),
+                    &seminar_organisers,
+                )
+            },
+        ]);
         let mut wrong = Vec::new();
         for door in &doors {
             for visitor in &people {

@@ -12,6 +12,7 @@ const PREFIXES: &[&str] = &[
     "services.",
     "complaints.",
     "capacity.",
+    "collaboration.",
     "files.",
     "error.",
     "nav.",

@@ -13,6 +13,7 @@ mod authorisation;
 mod browser;
 mod capacity;
 mod catalogue;
+mod collaboration;
 mod complaints;
 mod config;
 mod forms;
