@@ -513,37 +513,56 @@ pub async fn get_event(
 }
 
 /// Events `user` may see (of one organising agency when `organiser_code` is given), soonest
-/// first; at most the 500 latest.
+/// first; at most the 500 latest. Three queries whatever the number of events: the events, then
+/// the organisers and the invited agencies of all of them.
 pub async fn list_events(
     app: &AppState,
     user: Option<&CurrentUser>,
     organiser_code: Option<&str>,
 ) -> Result<Vec<Event>, CollaborationError> {
+    // `$1` is the organiser's code, or '' for every event.
+    const LISTED: &str = "SELECT e.id FROM events e WHERE $1 = '' OR EXISTS (SELECT 1 FROM event_organisers o \
+         JOIN agencies a ON a.id = o.agency_id WHERE o.event_id = e.id AND a.code = $1) \
+         ORDER BY e.starts_ms DESC LIMIT 500";
+    let code = organiser_code.unwrap_or("");
     let mut conn = app.db.read.acquire().await?;
-    let ids: Vec<String> = match organiser_code {
-        Some(code) => sqlx::query(
-            "SELECT e.id FROM events e JOIN event_organisers o ON o.event_id = e.id \
-             JOIN agencies a ON a.id = o.agency_id WHERE a.code = $1 ORDER BY e.starts_ms DESC LIMIT 500",
-        )
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM events WHERE id IN (SELECT id FROM ({LISTED}) listed)"
+    ))
+    .bind(code)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut events: Vec<Event> = rows.iter().map(event_row).collect::<Result<_, _>>()?;
+    for table in ["event_organisers", "event_invited_agencies"] {
+        let rows = sqlx::query(&format!(
+            "SELECT t.event_id, a.id, a.code, a.name_id FROM {table} t JOIN agencies a ON a.id = t.agency_id \
+             WHERE t.event_id IN (SELECT id FROM ({LISTED}) listed) ORDER BY a.code"
+        ))
         .bind(code)
         .fetch_all(&mut *conn)
-        .await?,
-        None => sqlx::query("SELECT id FROM events ORDER BY starts_ms DESC LIMIT 500")
-            .fetch_all(&mut *conn)
-            .await?,
-    }
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect::<Result<_, _>>()?;
-    let mut events = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(event) = load(&mut conn, &id).await?
-            && event.visible_to(user)
-        {
-            events.push(event);
+        .await?;
+        let mut by_event: std::collections::HashMap<String, Vec<AgencyRef>> = Default::default();
+        for r in &rows {
+            by_event
+                .entry(r.try_get("event_id")?)
+                .or_default()
+                .push(AgencyRef {
+                    id: r.try_get("id")?,
+                    code: r.try_get("code")?,
+                    name: r.try_get("name_id")?,
+                });
+        }
+        for event in &mut events {
+            let agencies = by_event.remove(&event.id).unwrap_or_default();
+            if table == "event_organisers" {
+                event.organisers = agencies;
+            } else {
+                event.invited = agencies;
+            }
         }
     }
-    events.sort_by_key(|e| e.starts_ms);
+    events.retain(|e| e.visible_to(user));
+    events.sort_by(|a, b| a.starts_ms.cmp(&b.starts_ms).then_with(|| a.id.cmp(&b.id)));
     Ok(events)
 }
 
