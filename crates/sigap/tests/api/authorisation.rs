@@ -359,7 +359,7 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             .expect("a Humas officer");
         let mut humas_api = app.api();
         humas_api.token = humas.token.clone();
-        let mut announcement = async |title: &str| -> String {
+        let announcement = async |title: &str| -> String {
             let created: serde_json::Value = humas_api
                 .request(Method::POST, "/api/v1/office/announcements")
                 .json(&serde_json::json!({"category": "policy", "audience": "public", "title": title, "body": "Isi."}))
