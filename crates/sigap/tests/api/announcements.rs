@@ -710,6 +710,10 @@ async fn feeds_alerts_and_pages_answer_conditional_gets_with_304() {
             let url = format!("{}{path}", app.base);
             let first = client.get(&url).send().await.expect("send");
             assert_eq!(first.status(), 200);
+            assert!(
+                first.headers().get("set-cookie").is_none(),
+                "{path}: a shared-cacheable response sets no cookie"
+            );
             let etag = first.headers()["etag"].to_str().expect("etag").to_string();
             let modified = first.headers()["last-modified"]
                 .to_str()
