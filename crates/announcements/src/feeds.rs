@@ -28,6 +28,9 @@ use crate::{
 /// The CAP `sender`: the platform's own address.
 pub const CAP_SENDER: &str = "sigap@alak.kupangkota.go.id";
 const FEED_SIZE: i64 = 50;
+const ATOM: &str = "application/atom+xml; charset=utf-8";
+/// Feeds and alerts: any cache may keep them for a minute.
+const PUBLIC: &str = "public, max-age=60";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -65,18 +68,10 @@ fn parse_http_date(raw: &str) -> Option<i64> {
     )
 }
 
-/// A response that caches: 304 when the client's copy is current (If-None-Match first, else
-/// If-Modified-Since, per RFC 9110 section 13.2.2), else `body` with its validators.
-pub fn conditional(
-    request: &HeaderMap,
-    body: String,
-    content_type: &'static str,
-    last_modified_ms: i64,
-    cache_control: &'static str,
-) -> Response {
-    let etag = format!("\"{}\"", &ids::sha256_hex(body.as_bytes())[..32]);
-    let last_modified = http_date(last_modified_ms);
-    let fresh = match request
+/// Whether the client's copy is current: If-None-Match first, else If-Modified-Since
+/// (RFC 9110 section 13.2.2).
+fn is_fresh(request: &HeaderMap, etag: &str, last_modified_ms: i64) -> bool {
+    match request
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
     {
@@ -89,18 +84,53 @@ pub fn conditional(
             .and_then(|v| v.to_str().ok())
             .and_then(parse_http_date)
             .is_some_and(|since| last_modified_ms / 1000 <= since / 1000),
-    };
-    let mut response = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut response = body.into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        response
+    }
+}
+
+fn etag_of(text: &str) -> String {
+    format!("\"{}\"", &ids::sha256_hex(text.as_bytes())[..32])
+}
+
+/// A response that caches, its ETag the hash of `body`: 304 when the client's copy is current.
+pub fn conditional(
+    request: &HeaderMap,
+    body: String,
+    content_type: &'static str,
+    last_modified_ms: i64,
+    cache_control: &'static str,
+) -> Response {
+    let etag = etag_of(&body);
+    let fresh = is_fresh(request, &etag, last_modified_ms);
+    with_validators(
+        if fresh { None } else { Some(body) },
+        content_type,
+        &etag,
+        last_modified_ms,
+        cache_control,
+    )
+}
+
+/// `body` (or, when `None`, a 304) with its validators and caching headers.
+fn with_validators(
+    body: Option<String>,
+    content_type: &'static str,
+    etag: &str,
+    last_modified_ms: i64,
+    cache_control: &'static str,
+) -> Response {
+    let last_modified = http_date(last_modified_ms);
+    let mut response = match body {
+        None => StatusCode::NOT_MODIFIED.into_response(),
+        Some(body) => {
+            let mut response = body.into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            response
+        }
     };
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
+    if let Ok(value) = HeaderValue::from_str(etag) {
         headers.insert(header::ETAG, value);
     }
     if let Ok(value) = HeaderValue::from_str(&last_modified) {
@@ -159,6 +189,42 @@ async fn agency_name(app: &AppState, id: &str) -> Result<String, sqlx::Error> {
         .unwrap_or_default())
 }
 
+/// Agency names looked up once per request (a feed has few authors and many entries).
+#[derive(Default)]
+struct AgencyNames(std::collections::HashMap<String, String>);
+
+impl AgencyNames {
+    async fn get(&mut self, app: &AppState, id: &str) -> Result<String, sqlx::Error> {
+        if let Some(name) = self.0.get(id) {
+            return Ok(name.clone());
+        }
+        let name = agency_name(app, id).await?;
+        self.0.insert(id.to_string(), name.clone());
+        Ok(name)
+    }
+}
+
+/// The ETag of a feed, from what its entries are made of, so that a reader's repeated request
+/// is answered (304) before anything is rendered. Agency names are left out: they change
+/// almost never, and the next new version refreshes the feed anyway.
+fn feed_etag(kind: &str, base: &str, rows: &[&AnnouncementRow], extra: &[String]) -> String {
+    let mut text = format!("{kind}|{base}");
+    for row in rows {
+        text.push_str(&format!(
+            "|{}:{}:{}:{}",
+            row.id,
+            row.version,
+            row.updated_ms,
+            row.shown_from_ms()
+        ));
+    }
+    for part in extra {
+        text.push('|');
+        text.push_str(part);
+    }
+    etag_of(&text)
+}
+
 fn summary_of(row: &AnnouncementRow) -> String {
     let text: String = row.body.chars().take(280).collect();
     text.replace(['\n', '\r'], " ")
@@ -197,6 +263,12 @@ async fn feed(
         .map(|r| r.updated_ms.max(r.shown_from_ms()))
         .max()
         .unwrap_or(0);
+    let kind = category.map_or("all", Category::slug);
+    let etag = feed_etag(kind, &base, &rows.iter().collect::<Vec<_>>(), &[]);
+    if is_fresh(headers, &etag, last_modified) {
+        return Ok(with_validators(None, ATOM, &etag, last_modified, PUBLIC));
+    }
+    let mut names = AgencyNames::default();
     let mut entries = Vec::with_capacity(rows.len());
     for row in &rows {
         entries.push(Entry {
@@ -208,7 +280,7 @@ async fn feed(
             link_type: "text/html",
             category_term: row.category.as_str(),
             category_label: tr.t(row.category.label_key()).to_string(),
-            author: agency_name(app, &row.owner_agency_id).await?,
+            author: names.get(app, &row.owner_agency_id).await?,
             summary: summary_of(row),
             content_html: render::markdown_html(&row.body),
         });
@@ -225,12 +297,12 @@ async fn feed(
         entries,
     };
     let body = page.render().map_err(|e| WebError::Internal(e.into()))?;
-    Ok(conditional(
-        headers,
-        body,
-        "application/atom+xml; charset=utf-8",
+    Ok(with_validators(
+        Some(body),
+        ATOM,
+        &etag,
         last_modified,
-        "public, max-age=60",
+        PUBLIC,
     ))
 }
 
@@ -256,6 +328,7 @@ async fn cap_index(State(app): State<AppState>, headers: HeaderMap) -> Result<Re
     let tr = Tr::new(Lang::Id, app.catalogue.clone());
     let base = base(&app);
     let mut entries = Vec::new();
+    let mut names = AgencyNames::default();
     let mut last_modified = 0;
     for row in store::list_showing(&app.db, now).await? {
         if !publishing::is_cap_alert(row.urgent, row.audience) {
@@ -278,7 +351,7 @@ async fn cap_index(State(app): State<AppState>, headers: HeaderMap) -> Result<Re
             link_type: "application/cap+xml",
             category_term: row.category.as_str(),
             category_label: tr.t(row.category.label_key()).to_string(),
-            author: agency_name(&app, &row.owner_agency_id).await?,
+            author: names.get(&app, &row.owner_agency_id).await?,
             summary: summary_of(&row),
             content_html: String::new(),
         });
@@ -294,13 +367,7 @@ async fn cap_index(State(app): State<AppState>, headers: HeaderMap) -> Result<Re
         entries,
     };
     let body = page.render().map_err(|e| WebError::Internal(e.into()))?;
-    Ok(conditional(
-        &headers,
-        body,
-        "application/atom+xml; charset=utf-8",
-        last_modified,
-        "public, max-age=60",
-    ))
+    Ok(conditional(&headers, body, ATOM, last_modified, PUBLIC))
 }
 
 #[derive(Template)]
@@ -398,7 +465,7 @@ async fn cap_document(
         body,
         "application/cap+xml; charset=utf-8",
         message.sent_ms,
-        "public, max-age=60",
+        PUBLIC,
     ))
 }
 

@@ -181,14 +181,7 @@ async fn announcement_page(
     let manage = user
         .as_ref()
         .is_some_and(|u| publishing::may_manage(u, &row));
-    let a = AnnouncementView::new(
-        &app,
-        &row,
-        &versions,
-        query.changes.parse().ok(),
-        &shell.tr,
-        now,
-    );
+    let a = AnnouncementView::new(&row, &versions, query.changes.parse().ok(), &shell.tr, now);
     let body = AnnouncementPage { shell, a, manage }
         .render()
         .map_err(|e| WebError::Internal(e.into()))?;

@@ -1,6 +1,6 @@
 //! Announcements made ready to show: the texts a page needs, in the reader's language.
 
-use platform::{AppState, clock, web::i18n::Tr};
+use platform::{clock, web::i18n::Tr};
 
 use crate::{
     model::Phase,
@@ -68,7 +68,6 @@ pub struct AnnouncementView {
 impl AnnouncementView {
     /// `show_changes_of`: the version whose change to show (default: the current one).
     pub fn new(
-        _app: &AppState,
         row: &AnnouncementRow,
         versions: &[VersionRow],
         show_changes_of: Option<i64>,
