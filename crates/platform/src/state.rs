@@ -25,4 +25,6 @@ pub struct AppState {
     /// Cancelled when the node starts shutting down: long-lived responses (event streams) end
     /// so that the graceful shutdown does not wait for them.
     pub stopping: tokio_util::sync::CancellationToken,
+    /// The banner slot under every page's header, filled by whichever capability registered.
+    pub banners: Arc<crate::web::banner::Banners>,
 }

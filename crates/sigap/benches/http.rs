@@ -187,6 +187,7 @@ async fn start(backend: &str) -> anyhow::Result<Running> {
     complaints::demo::load(&state).await?;
     queue::demo::load(&state).await?;
     capacity::demo::load(&state).await?;
+    announcements::demo::load(&state).await?;
     let server = sigap::Server::build(state.clone()).await?;
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -695,6 +696,9 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
     let (asn_page, needs) = capacity_scenarios(&running, options).await?;
     print_row(backend, &asn_page, Some(&plain));
     print_row(backend, &needs, None);
+    for figure in announcement_scenarios(&running, options).await? {
+        print_row(backend, &figure, Some(&plain));
+    }
     stop(running).await;
     Ok(())
 }
@@ -790,6 +794,56 @@ async fn capacity_scenarios(
         errors,
     );
     Ok((asn_page, needs))
+}
+
+/// Announcements: the public list page, the Atom feed, and the feed again as a conditional GET
+/// that a feed reader repeats (If-None-Match: 304 without a body). Every page view also reads the
+/// banner slot, which comes from the per-node cache.
+async fn announcement_scenarios(
+    running: &Running,
+    options: &Options,
+) -> anyhow::Result<Vec<Figure>> {
+    let base = running.base.clone();
+    let page = {
+        let (web, url) = (client(false), format!("{base}/announcements"));
+        drive("announcements page", options, move |_, _| {
+            let (web, url) = (web.clone(), url.clone());
+            async move { get_ok(&web, &url).await }
+        })
+        .await
+    };
+    let feed_url = format!("{base}/feeds/announcements.atom");
+    let feed = {
+        let (web, url) = (client(false), feed_url.clone());
+        drive("Atom feed", options, move |_, _| {
+            let (web, url) = (web.clone(), url.clone());
+            async move { get_ok(&web, &url).await }
+        })
+        .await
+    };
+    let etag = client(false)
+        .get(&feed_url)
+        .send()
+        .await?
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("the feed has an ETag"))?;
+    let conditional = {
+        let (web, url) = (client(false), feed_url);
+        drive("Atom feed, If-None-Match (304)", options, move |_, _| {
+            let (web, url, etag) = (web.clone(), url.clone(), etag.clone());
+            async move {
+                matches!(
+                    web.get(&url).header("If-None-Match", etag).send().await,
+                    Ok(r) if r.status() == 304
+                )
+            }
+        })
+        .await
+    };
+    Ok(vec![page, feed, conditional])
 }
 
 fn main() -> anyhow::Result<()> {

@@ -16,7 +16,7 @@ use platform::{
     db::Db,
     outbox::{self, delivery::Senders},
     web::{
-        NavItem, WebError, assets, context, error,
+        NavItem, WebError, assets, banner, context, error,
         i18n::{Catalogue, PLATFORM_CATALOGUE},
         layers, ops,
     },
@@ -42,6 +42,7 @@ pub fn catalogue() -> Result<Catalogue, String> {
         complaints::CATALOGUE,
         capacity::CATALOGUE,
         collaboration::CATALOGUE,
+        announcements::CATALOGUE,
     ])
 }
 
@@ -55,6 +56,7 @@ fn navigation() -> Vec<NavItem> {
         .chain(complaints::NAV)
         .chain(capacity::NAV)
         .chain(collaboration::NAV)
+        .chain(announcements::NAV)
         .chain(rest)
         .copied()
         .collect()
@@ -72,6 +74,9 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
         outbox_signal: Arc::new(Notify::new()),
         bus: platform::bus::Bus::new(settings.backend),
         stopping: CancellationToken::new(),
+        banners: Arc::new(platform::web::banner::Banners::new(vec![
+            announcements::BANNER,
+        ])),
         settings: Arc::new(settings),
     })
 }
@@ -106,6 +111,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(complaints::ApiDoc::openapi());
     doc.merge(capacity::ApiDoc::openapi());
     doc.merge(collaboration::ApiDoc::openapi());
+    doc.merge(announcements::ApiDoc::openapi());
     doc
 }
 
@@ -124,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .merge(complaints::routes(state.settings.max_upload_bytes))
         .merge(capacity::routes(state.settings.max_upload_bytes))
         .merge(collaboration::routes(state.settings.max_upload_bytes))
+        .merge(announcements::routes())
         .merge(assets::routes())
         .merge(ops::routes())
         .route(
@@ -147,6 +154,7 @@ pub fn router(state: AppState) -> Router {
                 .unwrap_or_default();
             axum::response::IntoResponse::into_response(WebError::Internal(anyhow::anyhow!("handler panicked: {message}")))
         }))
+        .layer(from_fn_with_state(state.clone(), banner::keep_fresh))
         .layer(from_fn_with_state(state.clone(), error::render_errors))
         .layer(from_fn_with_state(state.clone(), context::resolve_identity))
         .layer(from_fn_with_state(state.clone(), layers::security_headers))
@@ -231,6 +239,10 @@ impl Server {
             self.state.clone(),
             cancel.clone(),
         ));
+        let announcement_dispatch = tokio::spawn(announcements::subscriptions::run(
+            self.state.clone(),
+            cancel.clone(),
+        ));
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let stop = cancel.clone();
         let drained = CancellationToken::new();
@@ -258,6 +270,7 @@ impl Server {
         let _ = listener.await;
         let _ = appointment_reminders.await;
         let _ = jp_reminders.await;
+        let _ = announcement_dispatch.await;
         self.state.db.close().await;
         outcome
     }

@@ -221,6 +221,7 @@ async fn load_demo(state: &platform::AppState) -> anyhow::Result<()> {
     let (complaints_added, _) = complaints::demo::load(state).await?;
     let capacity = capacity::demo::load(state).await?;
     let collaboration = collaboration::demo::load(state).await?;
+    let announcements_added = announcements::demo::load(state).await?;
     println!(
         "Demo data loaded: {} agencies, {} staff accounts, {} citizens added (existing records kept).",
         report.agencies_created, report.staff_created, report.citizens_created
@@ -233,6 +234,9 @@ async fn load_demo(state: &platform::AppState) -> anyhow::Result<()> {
         );
     }
     println!("Demo complaints: {complaints_added} added.");
+    println!(
+        "Demo announcements: {announcements_added} added (a health protocol with two versions, an expired emergency alert)."
+    );
     println!(
         "Demo ASN capacity: {} employees, {} trainings, {} sessions, {} JP entries added.",
         capacity.employees, capacity.trainings, capacity.sessions, capacity.jp_entries

@@ -120,12 +120,19 @@ pub async fn resolve_identity(
     };
     request.extensions_mut().insert(context);
     let response = next.run(request).await;
+    // A response shared caches may keep (a public feed) must not hand one visitor's CSRF cookie
+    // to the next; such a response has no form, so it needs none.
+    let shared = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|d| d.trim() == "public"));
     match new_csrf {
-        Some(value) => {
+        Some(value) if !shared => {
             let cookie = csrf_cookie(value, app.settings.secure_cookies);
             (CookieJar::new().add(cookie), response).into_response()
         }
-        None => response,
+        _ => response,
     }
 }
 

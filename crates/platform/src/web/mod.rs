@@ -3,6 +3,7 @@
 //! static assets, security headers and the operations routes.
 
 pub mod assets;
+pub mod banner;
 pub mod context;
 pub mod error;
 pub mod forms;

@@ -63,6 +63,16 @@ pub struct Shell {
     pub role_labels: Vec<String>,
     pub nav: Vec<NavLink>,
     pub path: String,
+    /// Banners showing now (label in the page's language, text, link).
+    pub banners: Vec<BannerView>,
+}
+
+/// A banner ready to show.
+#[derive(Clone, Debug)]
+pub struct BannerView {
+    pub label: String,
+    pub text: String,
+    pub href: String,
 }
 
 impl Shell {
@@ -87,7 +97,18 @@ impl Shell {
                     .collect()
             })
             .unwrap_or_default();
+        let banners = app
+            .banners
+            .showing(crate::clock::now_ms())
+            .into_iter()
+            .map(|b| BannerView {
+                label: tr.t(b.label_key).to_string(),
+                text: b.text,
+                href: b.href,
+            })
+            .collect();
         Shell {
+            banners,
             csrf_token: context.csrf_token.clone(),
             user_name: user.map(|u| u.display_name.clone()),
             role_labels,

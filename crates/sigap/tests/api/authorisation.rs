@@ -415,6 +415,66 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
                     &seminar_organisers,
                 )
             },
+        // Announcements: Humas/Kominfo of the owning agency (Kecamatan Alak here) and superadmins
+        // change them; every Humas/Kominfo officer and superadmin reaches the office list.
+        let humas = people
+            .iter()
+            .find(|v| v.name == "communications@kec-alak")
+            .expect("a Humas officer");
+        let mut humas_api = app.api();
+        humas_api.token = humas.token.clone();
+        let announcement = async |title: &str| -> String {
+            let created: serde_json::Value = humas_api
+                .request(Method::POST, "/api/v1/office/announcements")
+                .json(&serde_json::json!({"category": "policy", "audience": "public", "title": title, "body": "Isi."}))
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            let id = created["id"].as_str().expect("an announcement id").to_string();
+            let published = humas_api
+                .request(Method::POST, &format!("/api/v1/office/announcements/{id}/publish"))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(published.status(), 200);
+            id
+        };
+        let live = announcement("Berlaku").await;
+        let withdrawn = announcement("Dibatalkan").await;
+        let cancelled = humas_api
+            .request(Method::POST, &format!("/api/v1/office/announcements/{withdrawn}/cancel"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(cancelled.status(), 200);
+        let authors = any_agency(&["communications", "superadmin"]);
+        let owners = set(&["communications@kec-alak", "superadmin@kec-alak", "superadmin@dinkes"]);
+        doors.extend([
+            door(Method::GET, "/office/announcements", &authors),
+            door(Method::GET, "/office/announcements/new", &authors),
+            // An empty form: those admitted get field errors (422), nothing is written.
+            door(Method::POST, "/office/announcements/new", &authors),
+            door(Method::GET, &format!("/office/announcements/{live}/edit"), &owners),
+            Door {
+                form: vec![("based_on", "1")],
+                ..door(Method::POST, &format!("/office/announcements/{live}/edit"), &owners)
+            },
+            // Publishing a published one and cancelling a cancelled one are refused (409).
+            door(Method::POST, &format!("/office/announcements/{live}/publish"), &owners),
+            door(Method::POST, &format!("/office/announcements/{withdrawn}/cancel"), &owners),
+            Door {
+                json: Some(serde_json::json!({})),
+                ..door(Method::POST, "/api/v1/office/announcements", &authors)
+            },
+            Door {
+                json: Some(serde_json::json!({"based_on": 1})),
+                ..door(Method::PUT, &format!("/api/v1/office/announcements/{live}"), &owners)
+            },
+            door(Method::POST, &format!("/api/v1/office/announcements/{live}/publish"), &owners),
+            door(Method::POST, &format!("/api/v1/office/announcements/{withdrawn}/cancel"), &owners),
         ]);
         let mut wrong = Vec::new();
         for door in &doors {
@@ -448,6 +508,12 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             ))
             .await,
             1
+        );
+        // Nor did any announcement: still two, at version 1.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM announcements WHERE version = 1")
+                .await,
+            2
         );
     })
     .await;

@@ -625,3 +625,61 @@ async fn a_kiosk_ticket_is_called_at_a_counter_and_appears_on_the_live_board() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_kominfo_officer_updates_the_health_protocol_and_the_public_sees_the_banner_and_the_feed()
+{
+    run_on(Backend::Sqlite, &async |app: &TestApp| {
+        app.load_demo().await;
+        announcements::demo::load(&app.state)
+            .await
+            .expect("demo announcements load");
+        let protocol = "0193a000-0000-7000-8000-00000000a003";
+        journey(
+            "announcement_update",
+            app,
+            async |browser: &Client, base: &str| {
+                sign_in_as(browser, base, "humas.kominfo").await;
+                browser
+                    .goto(&format!("{base}/office/announcements/{protocol}/edit"))
+                    .await
+                    .expect("edit form");
+                fill(
+                    browser,
+                    "title",
+                    "Protokol kesehatan: wajib masker di ruang tunggu",
+                )
+                .await;
+                click(browser, "input[name=urgent]").await;
+                submit(browser, "[data-testid=announcement-form]").await;
+                wait_for_path(browser, &format!("/announcements/{protocol}")).await;
+                let page = wait_for_text(browser, "Diperbarui pada").await;
+                assert!(page.contains("versi 3"), "{page}");
+                assert!(page.contains("+ # Protokol kesehatan: wajib masker di ruang tunggu"));
+
+                // A visitor who is not signed in sees the banner on the home page.
+                browser.delete_all_cookies().await.expect("cookies cleared");
+                browser.goto(base).await.expect("home");
+                let home =
+                    wait_for_text(browser, "Protokol kesehatan: wajib masker di ruang tunggu")
+                        .await;
+                assert!(home.contains("Penting:"), "{home}");
+                click(browser, "[data-testid=site-banner] a").await;
+                wait_for_path(browser, &format!("/announcements/{protocol}")).await;
+
+                // The feed carries the new version.
+                browser
+                    .goto(&format!("{base}/feeds/announcements.atom"))
+                    .await
+                    .expect("feed");
+                let feed = browser.source().await.expect("source");
+                assert!(
+                    feed.contains("Protokol kesehatan: wajib masker di ruang tunggu"),
+                    "{feed}"
+                );
+            },
+        )
+        .await;
+    })
+    .await;
+}

@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod admin;
+mod announcements;
 mod api;
 mod applications;
 mod applications_api;
