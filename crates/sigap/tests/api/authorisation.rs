@@ -415,6 +415,7 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
                     &seminar_organisers,
                 )
             },
+        ]);
         // Announcements: Humas/Kominfo of the owning agency (Kecamatan Alak here) and superadmins
         // change them; every Humas/Kominfo officer and superadmin reaches the office list.
         let humas = people
