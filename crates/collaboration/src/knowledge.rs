@@ -574,12 +574,7 @@ pub async fn versions(
         .map_err(Into::into)
 }
 
-/// One line of a diff: `same`, `added` or `removed`.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct DiffLine {
-    pub change: &'static str,
-    pub text: String,
-}
+pub use platform::web::text::DiffLine;
 
 /// The line diff from the version before `version` to `version` (title and body).
 pub async fn diff(
@@ -599,17 +594,7 @@ pub async fn diff(
         .map(|v| format!("# {}\n\n{}\n", v.title, v.body))
         .unwrap_or_default();
     let new_text = format!("# {}\n\n{}\n", new.title, new.body);
-    let lines = similar::TextDiff::from_lines(&old_text, &new_text)
-        .iter_all_changes()
-        .map(|change| DiffLine {
-            change: match change.tag() {
-                similar::ChangeTag::Equal => "same",
-                similar::ChangeTag::Insert => "added",
-                similar::ChangeTag::Delete => "removed",
-            },
-            text: change.value().trim_end_matches('\n').to_string(),
-        })
-        .collect();
+    let lines = platform::web::text::line_diff(&old_text, &new_text);
     Ok((new.clone(), lines))
 }
 

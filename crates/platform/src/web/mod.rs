@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod layers;
 pub mod ops;
 pub mod shell;
+pub mod text;
 
 pub use error::WebError;
 pub use shell::{NavItem, Shell};
