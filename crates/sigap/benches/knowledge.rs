@@ -14,9 +14,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use platform::{AppState, config::Config};
-use sqlx::{AnyConnection, Connection as _, Executor as _, Row as _};
-use tokio::sync::oneshot;
+use platform::AppState;
+use sqlx::Row as _;
+
+mod support;
+use support::{start, stop};
 
 /// Function words: the most frequent in Indonesian text, in nearly every article, and not what
 /// people search for.
@@ -198,86 +200,6 @@ fn number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn postgres_admin_url() -> String {
-    std::env::var("SIGAP_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-struct Running {
-    base: String,
-    state: AppState,
-    stop: oneshot::Sender<()>,
-    server: tokio::task::JoinHandle<anyhow::Result<()>>,
-    data_dir: std::path::PathBuf,
-    pg_database: Option<String>,
-}
-
-async fn start(backend: &str) -> anyhow::Result<Running> {
-    sqlx::any::install_default_drivers();
-    let unique = uuid::Uuid::now_v7().simple().to_string();
-    let data_dir = std::env::temp_dir().join(format!("sigap-bench-{unique}"));
-    let (database_url, pg_database) = if backend == "postgres" {
-        let name = format!("sigap_bench_{unique}");
-        let mut admin = AnyConnection::connect(&postgres_admin_url()).await?;
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await?;
-        let server = postgres_admin_url()
-            .rsplit_once('/')
-            .map(|(s, _)| s.to_string())
-            .unwrap_or_default();
-        (Some(format!("{server}/{name}")), Some(name))
-    } else {
-        (None, None)
-    };
-    let config = Config {
-        database_url,
-        data_dir: data_dir.clone(),
-        bind: "127.0.0.1:0".into(),
-        base_url: None,
-        smtp_url: None,
-        smtp_from: "Sigap Bench <bench@example.id>".into(),
-        sms_gateway_url: None,
-        sms_gateway_token: None,
-        log_format: "text".into(),
-        max_body_bytes: 1_048_576,
-        max_upload_bytes: 5 * 1024 * 1024,
-        session_idle_hours: 12,
-        trust_proxy: false,
-        db_max_connections: 16,
-    };
-    let state = sigap::state(config.check()?).await?;
-    accounts::demo::load(&state).await?;
-    let server = sigap::Server::build(state.clone()).await?;
-    let base = format!("http://{}", server.local_addr());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(server.run(async move {
-        let _ = stopped.await;
-    }));
-    Ok(Running {
-        base,
-        state,
-        stop,
-        server,
-        data_dir,
-        pg_database,
-    })
-}
-
-async fn stop(running: Running) {
-    let _ = running.stop.send(());
-    let _ = running.server.await;
-    running.state.db.close().await;
-    if let Some(name) = running.pg_database
-        && let Ok(mut admin) = AnyConnection::connect(&postgres_admin_url()).await
-    {
-        let _ = admin
-            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-            .await;
-    }
-    let _ = std::fs::remove_dir_all(running.data_dir);
-}
-
 /// Writes `count` articles straight into the tables (portable SQL), then builds the search
 /// index through the capability's own `reindex_all`.
 async fn fill(state: &AppState, count: u64) -> anyhow::Result<()> {
@@ -456,7 +378,7 @@ fn main() -> anyhow::Result<()> {
         );
         for backend in backends {
             eprintln!("{backend}:");
-            let running = match start(backend).await {
+            let running = match start(backend, async |_: &AppState| Ok(())).await {
                 Ok(running) => running,
                 Err(e) => {
                     println!("{backend:<9} skipped: {e}");
