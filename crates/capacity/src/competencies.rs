@@ -348,6 +348,7 @@ pub async fn set_requirement(
     .bind(clock::now_ms())
     .execute(&mut *tx)
     .await?;
+    crate::gap_totals::refresh_position(&mut tx, &position).await?;
     audit::record(
         &mut tx,
         audit::Entry {
@@ -499,6 +500,11 @@ pub async fn record_assessment(
     .bind(clock::now_ms())
     .execute(&mut *tx)
     .await?;
+    if newer == 0 {
+        // The current level changed: the employee's group's gap totals follow.
+        let group = crate::gap_totals::lock_employee_group(&mut tx, &employee.nip).await?;
+        crate::gap_totals::refresh_groups(&mut tx, &group.into_iter().collect()).await?;
+    }
     audit::record(
         &mut tx,
         audit::Entry {

@@ -2,7 +2,7 @@
 //! is `crate::import`). Owns the table `employees`; reads `agencies` and `users` only to resolve
 //! codes and usernames.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use accounts::model::{Email, Phone};
 use platform::{AppState, audit, auth::CurrentUser, clock, ids};
@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::{
     error::CapacityError,
+    gap_totals::{self, GapGroup},
     is_admin,
     nip::{self, EmploymentType},
 };
@@ -88,6 +89,17 @@ pub struct Checked {
     pub phone: Option<String>,
     pub user_id: Option<String>,
     pub supervisor_nip: Option<String>,
+}
+
+impl Checked {
+    /// The group whose competency gap totals this employee counts in.
+    pub(crate) fn gap_group(&self) -> GapGroup {
+        GapGroup {
+            position: self.position.clone(),
+            agency_id: self.agency_id.clone(),
+            unit: self.unit.clone(),
+        }
+    }
 }
 
 /// Codes and usernames the checks resolve, loaded once per request or import.
@@ -334,6 +346,7 @@ pub async fn create_employee(
         }
         Err(e) => return Err(e.into()),
     };
+    gap_totals::refresh_groups(&mut tx, &BTreeSet::from([record.gap_group()])).await?;
     audit::record(
         &mut tx,
         audit::Entry {
@@ -364,6 +377,8 @@ pub async fn update_employee(
     let lookups = Lookups::load(app).await?;
     let record = check(&input, &lookups).map_err(owned)?;
     let mut tx = app.db.begin().await?;
+    // The group before the move, read under the row's lock (see gap_totals).
+    let before = gap_totals::lock_employee_group(&mut tx, &record.nip).await?;
     let updated = sqlx::query(
         "UPDATE employees SET full_name = $2, agency_id = $3, unit = $4, position = $5, rank = $6, employment_type = $7, \
          email = $8, phone = $9, user_id = $10, supervisor_nip = $11, updated_ms = $12 WHERE nip = $1",
@@ -390,6 +405,8 @@ pub async fn update_employee(
             other?;
         }
     }
+    let touched: BTreeSet<GapGroup> = before.into_iter().chain([record.gap_group()]).collect();
+    gap_totals::refresh_groups(&mut tx, &touched).await?;
     audit::record(
         &mut tx,
         audit::Entry {

@@ -9,7 +9,7 @@
 //! run whose node died is reported as interrupted instead of "running" for ever.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::{BTreeSet, HashMap, HashSet},
     sync::{LazyLock, Mutex, PoisonError},
     time::Duration,
 };
@@ -23,6 +23,7 @@ use crate::{
     csv::{self, CsvError, Record},
     employees::{CSV_HEADER, EmployeeInput, Lookups, UPSERT, check, require_admin, write_employee},
     error::CapacityError,
+    gap_totals,
 };
 
 /// One problem of one row of an import file.
@@ -261,10 +262,18 @@ async fn import_rows(
         return Ok(report);
     }
     let mut tx = app.db.begin().await?;
+    // Every group an employee leaves or joins gets its gap totals recomputed once, at the end.
+    let mut touched = BTreeSet::new();
     for (done, employee) in checked.iter().enumerate() {
+        // Looked up in the transaction, not in `existing`: the NIP may have come meanwhile.
+        if let Some(before) = gap_totals::lock_employee_group(&mut tx, &employee.nip).await? {
+            touched.insert(before);
+        }
         write_employee(&mut tx, UPSERT, employee).await?;
+        touched.insert(employee.gap_group());
         progress(ImportStage::Writing, done + 1, checked.len());
     }
+    gap_totals::refresh_groups(&mut tx, &touched).await?;
     audit::record(
         &mut tx,
         audit::Entry {

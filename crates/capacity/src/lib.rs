@@ -20,6 +20,7 @@ pub mod demo;
 pub mod employees;
 pub mod enrolment;
 mod error;
+pub mod gap_totals;
 pub mod import;
 pub mod jp;
 pub mod needs;

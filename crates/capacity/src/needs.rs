@@ -1,7 +1,7 @@
 //! Training needs analysis (analisis kebutuhan pelatihan): for every employee and every
 //! competency their position requires, gap = required − current assessed level (see
 //! [`crate::competencies::gap`]; never assessed counts as 0). Aggregated per agency, unit or
-//! competency in one SQL query (the expression below is the same rule), with the open sessions
+//! competency from the totals kept on write ([`crate::gap_totals`]), with the open sessions
 //! that address each competency, and exported as CSV. Reads; owns no table.
 
 use std::collections::HashMap;
@@ -43,30 +43,11 @@ impl Grouping {
     }
 }
 
-// gap = max(required − COALESCE(assessed, 0), 0), as `competencies::gap`, summed without
-// visiting every (employee, requirement) pair: each pair first counts as fully missing (employees
-// per agency, unit and position × the required level), then every current assessment of a
-// required competency takes back what it covers (min(assessed, required)) and, when it meets the
-// level, its employee from `with_gap`. Both halves are plain grouped scans; the earlier form, a
-// LEFT JOIN of 500,000 pairs against the assessments, spilled its hash to disk on PostgreSQL
-// (p99 just over 1 s at 50,000 × 10); this one gives the same figures in under half the time on
-// both backends (measured with psql and sqlite3 on that data set). Grouping then happens on ids;
-// names are joined to the (few) groups afterwards. PostgreSQL sums BIGINT as NUMERIC, which the
-// Any driver cannot read: hence the casts.
-const GAPS: &str = "SELECT p.agency_id, p.unit, r.competency_id, p.n AS employees, p.n AS with_gap, \
-     p.n * r.level AS total_gap \
-     FROM (SELECT agency_id, unit, position, COUNT(*) AS n FROM employees \
-           WHERE ($1 = '' OR agency_id = $1) GROUP BY agency_id, unit, position) p \
-     JOIN position_requirements r ON r.position = p.position \
-     UNION ALL \
-     SELECT e.agency_id, e.unit, r.competency_id, 0, \
-     -SUM(CASE WHEN s.level >= r.level THEN 1 ELSE 0 END), \
-     -SUM(CASE WHEN s.level >= r.level THEN r.level ELSE s.level END) \
-     FROM assessments s JOIN employees e ON e.id = s.employee_id \
-     JOIN position_requirements r ON r.position = e.position AND r.competency_id = s.competency_id \
-     WHERE s.is_current = 1 AND ($1 = '' OR e.agency_id = $1) \
-     GROUP BY e.agency_id, e.unit, r.competency_id";
-
+// The sums come from `competency_gap_totals` (see [`crate::gap_totals`]), kept exact on every
+// write: a few thousand rows at 50,000 employees × 10 competencies, instead of every employee
+// with their assessments (which took a second per request at that size). Grouping happens on
+// ids; names are joined to the (few) groups afterwards. PostgreSQL sums BIGINT as NUMERIC,
+// which the Any driver cannot read: hence the casts.
 fn query(grouping: Grouping) -> String {
     let (keys, select, join) = match grouping {
         Grouping::Agency => (
@@ -88,7 +69,8 @@ fn query(grouping: Grouping) -> String {
     format!(
         "SELECT {select}, c.code AS competency_code, c.name_id, c.name_en, t.employees, t.with_gap, t.total_gap \
          FROM (SELECT {keys}, CAST(SUM(g.employees) AS BIGINT) AS employees, \
-         CAST(SUM(g.with_gap) AS BIGINT) AS with_gap, CAST(SUM(g.total_gap) AS BIGINT) AS total_gap FROM ({GAPS}) g GROUP BY {keys}) t \
+         CAST(SUM(g.with_gap) AS BIGINT) AS with_gap, CAST(SUM(g.total_gap) AS BIGINT) AS total_gap \
+         FROM competency_gap_totals g WHERE ($1 = '' OR g.agency_id = $1) GROUP BY {keys}) t \
          JOIN competencies c ON c.id = t.competency_id {join} \
          WHERE t.total_gap > 0 ORDER BY t.total_gap DESC, c.code"
     )

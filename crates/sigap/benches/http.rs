@@ -19,7 +19,7 @@ use std::{
 };
 
 use platform::AppState;
-use sqlx::{AnyConnection, Connection as _};
+use sqlx::{AnyConnection, Connection as _, Row as _};
 
 mod support;
 use support::{Running, postgres_admin_url, start, stop};
@@ -356,7 +356,6 @@ async fn insert_drafts(
     clients: usize,
     per_client: usize,
 ) -> anyhow::Result<Vec<Vec<String>>> {
-    use sqlx::Row as _;
     let service = sqlx::query("SELECT id, version, agency_id FROM services WHERE code = 'sktm'")
         .fetch_one(&state.db.read)
         .await?;
@@ -618,9 +617,10 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
     print_row(backend, &submit, Some(&raw));
     print_row(backend, &tracking, Some(&plain));
     print_row(backend, &tickets, Some(&raw));
-    let (asn_page, needs) = capacity_scenarios(&running, options).await?;
+    let (asn_page, needs, assessment) = capacity_scenarios(&running, options).await?;
     print_row(backend, &asn_page, Some(&plain));
     print_row(backend, &needs, None);
+    print_row(backend, &assessment, None);
     for figure in announcement_scenarios(&running, options).await? {
         print_row(backend, &figure, Some(&plain));
     }
@@ -658,7 +658,7 @@ async fn staff_browser(base: &str, login: &str) -> anyhow::Result<reqwest::Clien
 async fn capacity_scenarios(
     running: &Running,
     options: &Options,
-) -> anyhow::Result<(Figure, Figure)> {
+) -> anyhow::Result<(Figure, Figure, Figure)> {
     let base = running.base.clone();
     let asn = staff_browser(&base, "asn.alak").await?;
     let asn_page = {
@@ -693,6 +693,14 @@ async fn capacity_scenarios(
     )
     .execute(db)
     .await?;
+    // Written directly, so the gap totals the analysis reads are recomputed once (as
+    // `sigap rebuild-gap-totals` does); its time is printed, not part of the figure.
+    let began = Instant::now();
+    capacity::gap_totals::rebuild_all(&running.state).await?;
+    eprintln!(
+        "  gap totals of 50,000 x 10 rebuilt in {} ms",
+        began.elapsed().as_millis()
+    );
     let admin = staff_browser(&base, "admin.bkppd").await?;
     let mut latencies = Vec::new();
     let mut errors = 0;
@@ -718,7 +726,52 @@ async fn capacity_scenarios(
         started.elapsed(),
         errors,
     );
-    Ok((asn_page, needs))
+    // What keeping the totals costs a write: an assessment recomputes its employee's group
+    // (about 1,800 of the 50,000 here).
+    let token: serde_json::Value = client(false)
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(
+            &serde_json::json!({"login": "admin.bkppd", "password": accounts::demo::DEMO_PASSWORD}),
+        )
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = token["token"].as_str().unwrap_or_default().to_string();
+    let competency: String = sqlx::query(
+        "SELECT c.code FROM competencies c JOIN position_requirements r ON r.competency_id = c.id \
+                     WHERE r.position = 'Analis Bench' ORDER BY c.code LIMIT 1",
+    )
+    .fetch_one(db)
+    .await?
+    .try_get("code")?;
+    let api = client(false);
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    let started = Instant::now();
+    for i in 1..=30 {
+        let began = Instant::now();
+        let recorded = api
+            .post(format!("{base}/api/v1/employees/bench-{i}/assessments"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"competency_code": competency, "level": "4", "assessed_on": "2026-06-01",
+                                      "method": "supervisor", "evidence": "Bench"}))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 201);
+        if recorded {
+            latencies.push(u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX));
+        } else {
+            errors += 1;
+        }
+    }
+    let assessment = summarise(
+        "assessment at 50,000 x 10 (one at a time)",
+        latencies,
+        started.elapsed(),
+        errors,
+    );
+    Ok((asn_page, needs, assessment))
 }
 
 /// Announcements: the public list page, the Atom feed, and the feed again as a conditional GET

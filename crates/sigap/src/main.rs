@@ -59,6 +59,9 @@ enum Command {
         #[arg(long)]
         commit: bool,
     },
+    /// Recompute the competency gap totals of the training needs analysis from the raw rows
+    /// (they are kept up to date on every write; this is for data changed by hand in SQL).
+    RebuildGapTotals,
     /// Copy the SQLite database while it runs (for PostgreSQL, prints the pg_dump command).
     Backup {
         /// Where to write the copy (default: <data dir>/backups/sigap-<UTC time>.db).
@@ -211,6 +214,10 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
             });
         }
         Command::Backup { output } => backup(&state, output).await?,
+        Command::RebuildGapTotals => {
+            let rows = capacity::gap_totals::rebuild_all(&state).await?;
+            println!("Competency gap totals rebuilt: {rows} rows.");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1047,6 +1047,146 @@ async fn training_needs_sum_the_gaps_per_agency_unit_and_competency_and_export_a
     .await;
 }
 
+type GapKey = (String, String, String, String);
+
+/// The competency gap totals by brute force from the raw rows: every employee × every
+/// requirement of their position, with the employee's current assessment and the unit-tested
+/// rule; keyed by (agency id, unit, position, competency id), valued (employees, with gap, sum).
+async fn gaps_by_brute_force(app: &TestApp) -> std::collections::BTreeMap<GapKey, (i64, i64, i64)> {
+    use sqlx::Row as _;
+    let db = &app.state.db.read;
+    let strings = |r: &sqlx::any::AnyRow, names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .map(|n| r.try_get::<String, _>(*n).expect("column"))
+            .collect()
+    };
+    let employees = sqlx::query("SELECT id, agency_id, unit, position FROM employees")
+        .fetch_all(db)
+        .await
+        .expect("employees");
+    let requirements =
+        sqlx::query("SELECT position, competency_id, level FROM position_requirements")
+            .fetch_all(db)
+            .await
+            .expect("requirements");
+    let current: std::collections::HashMap<(String, String), i64> = sqlx::query(
+        "SELECT employee_id, competency_id, level FROM assessments WHERE is_current = 1",
+    )
+    .fetch_all(db)
+    .await
+    .expect("assessments")
+    .iter()
+    .map(|r| {
+        let k = strings(r, &["employee_id", "competency_id"]);
+        (
+            (k[0].clone(), k[1].clone()),
+            r.try_get::<i64, _>("level").expect("level"),
+        )
+    })
+    .collect();
+    let mut totals = std::collections::BTreeMap::new();
+    for e in &employees {
+        let e = strings(e, &["id", "agency_id", "unit", "position"]);
+        for r in &requirements {
+            let req = strings(r, &["position", "competency_id"]);
+            if req[0] != e[3] {
+                continue;
+            }
+            let required: i64 = r.try_get("level").expect("level");
+            let gap = capacity::competencies::gap(
+                required,
+                current.get(&(e[0].clone(), req[1].clone())).copied(),
+            );
+            let entry = totals
+                .entry((e[1].clone(), e[2].clone(), e[3].clone(), req[1].clone()))
+                .or_insert((0, 0, 0));
+            *entry = (entry.0 + 1, entry.1 + i64::from(gap > 0), entry.2 + gap);
+        }
+    }
+    totals
+}
+
+/// The totals the analysis reads (kept on write).
+async fn gaps_kept(app: &TestApp) -> std::collections::BTreeMap<GapKey, (i64, i64, i64)> {
+    use sqlx::Row as _;
+    sqlx::query("SELECT agency_id, unit, position, competency_id, employees, with_gap, total_gap FROM competency_gap_totals")
+        .fetch_all(&app.state.db.read).await.expect("totals").iter()
+        .map(|r| {
+            let text = |n: &str| r.try_get::<String, _>(n).expect("column");
+            let number = |n: &str| r.try_get::<i64, _>(n).expect("column");
+            ((text("agency_id"), text("unit"), text("position"), text("competency_id")),
+             (number("employees"), number("with_gap"), number("total_gap")))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_gap_totals_the_analysis_reads_stay_equal_to_a_brute_force_count_after_every_kind_of_write()
+ {
+    on_both(async |app| {
+        app.load_demo().await;
+        capacity::demo::load(&app.state).await.expect("capacity demo");
+        let same = async |step: &str| {
+            let (kept, expected) = (gaps_kept(app).await, gaps_by_brute_force(app).await);
+            assert!(!expected.is_empty(), "{step}: the data has gaps to count");
+            assert_eq!(kept, expected, "{step}");
+        };
+        same("after the demo").await;
+        let api = bkppd(app).await;
+        let put = async |path: &str, body: Value| {
+            let response = api.request(Method::PUT, path).json(&body).send().await.expect("request");
+            assert!(response.status().is_success(), "{path}: {}", response.status());
+        };
+        // A new position's requirements, then employees in it.
+        for (code, level) in [("integritas", "4"), ("komunikasi", "3")] {
+            put("/api/v1/position-requirements", json!({"position": "Analis Data", "competency_code": code, "level": level})).await;
+        }
+        same("requirements of a position nobody holds").await;
+        for n in 1..=3 {
+            let mut record = employee(&nip_man(n), "Pegawai Data", if n == 3 { "dinkes" } else { "kec-alak" });
+            record["position"] = json!("Analis Data");
+            let (status, body) = post_json(&api, "/api/v1/employees", record).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        same("employees added").await;
+        // Assessments: a current one, a newer one replacing it, an older one joining the history.
+        for (level, on) in [("2", "2026-03-01"), ("4", "2026-06-01"), ("1", "2025-01-01")] {
+            let (status, body) = post_json(&api, &format!("/api/v1/employees/{}/assessments", nip_man(1)),
+                json!({"competency_code": "integritas", "level": level, "assessed_on": on, "method": "supervisor", "evidence": "Penilaian"})).await;
+            assert_eq!(status, 201, "{body}");
+            same(&format!("assessment {level} of {on}")).await;
+        }
+        // An employee moves to another unit, agency and position.
+        let mut moved = employee(&nip_man(2), "Pegawai Data", "dinkes");
+        moved["unit"] = json!("Seksi Umum");
+        put(&format!("/api/v1/employees/{}", nip_man(2)), moved).await;
+        same("an employee moved").await;
+        // A requirement raised, and an import that moves one employee and adds another.
+        put("/api/v1/position-requirements", json!({"position": "Analis Data", "competency_code": "komunikasi", "level": "5"})).await;
+        same("a requirement raised").await;
+        let csv = format!("{HEADER}{},Pegawai Data,kec-alak,Seksi Umum,Analis Data,III/a,pns,,,,\n{},Pegawai Baru,dinkes,,Analis Data,III/a,pns,,,,\n",
+            nip_man(3), nip_man(4));
+        let (status, report) = import(&api, csv.as_bytes(), true).await;
+        assert_eq!(status, 200, "{report}");
+        same("an import").await;
+        // The analysis reads these totals.
+        let (_, rows) = get_json(&api, "/api/v1/training-needs?group=agency&agency=kec-alak").await;
+        let integrity = rows.as_array().expect("rows").iter()
+            .find(|r| r["competency_code"] == "integritas" && r["agency_code"] == "kec-alak").cloned().expect("row");
+        let id_of = async |sql: &str| -> String {
+            sqlx::query_scalar(sql).fetch_one(&app.state.db.read).await.expect("id")
+        };
+        let alak = id_of("SELECT id FROM agencies WHERE code = 'kec-alak'").await;
+        let integritas = id_of("SELECT id FROM competencies WHERE code = 'integritas'").await;
+        let expected: i64 = gaps_by_brute_force(app).await.iter()
+            .filter(|((agency, _, _, competency), _)| *agency == alak && *competency == integritas)
+            .map(|(_, (_, _, gap))| gap).sum();
+        assert_eq!(integrity["total_gap"].as_i64(), Some(expected));
+    })
+    .await;
+}
+
 /// Measures the analysis over 50,000 employees × 10 competencies (target: under 1 s on either
 /// backend, in an optimised build). Run with
 /// `cargo test -p sigap --release --test api training_needs_at_scale -- --ignored --nocapture`.
@@ -1067,6 +1207,7 @@ async fn training_needs_at_scale() {
         app.sql("INSERT INTO assessments (id, employee_id, competency_id, level, assessed_on, method, evidence, is_current, created_ms) \
                  SELECT e.id || c.id, e.id, c.id, 1 + (LENGTH(e.id) % 4), '2026-01-01', 'supervisor', '', 1, 0 \
                  FROM employees e CROSS JOIN competencies c WHERE c.kind = 'managerial'").await;
+        capacity::gap_totals::rebuild_all(&app.state).await.expect("written directly: totals rebuilt");
         let api = bkppd(app).await;
         for group in ["agency", "unit", "competency"] {
             let started = std::time::Instant::now();
