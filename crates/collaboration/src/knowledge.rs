@@ -6,8 +6,6 @@
 //! `articles`, `article_shares`, `article_versions`, `article_comments` and, through
 //! [`crate::search`], the search entries.
 
-use std::collections::HashMap;
-
 use platform::{
     AppState, audit,
     auth::{CurrentUser, Role},
@@ -124,14 +122,6 @@ struct ArticleDraft {
     tags: Vec<String>,
     sharing: Sharing,
     shared_with: Vec<AgencyRef>,
-}
-
-impl ArticleDraft {
-    /// The reader tokens of its search entry, owned by `owner_id`.
-    fn readers(&self, owner_id: &str) -> String {
-        let shared_with: Vec<&str> = self.shared_with.iter().map(|a| a.id.as_str()).collect();
-        search::article_readers(self.sharing.as_str(), owner_id, &shared_with)
-    }
 }
 
 fn tags_of(raw: &str) -> Vec<String> {
@@ -284,31 +274,22 @@ pub async fn list_articles(
     Ok(rows.iter().map(article_row).collect::<Result<_, _>>()?)
 }
 
-/// What an article's search entry is made of.
-struct Entry<'a> {
-    id: &'a str,
-    title: &'a str,
-    body: &'a str,
-    /// Tags separated by spaces.
-    tags: &'a str,
-    /// [`search::article_readers`].
-    readers: &'a str,
-}
-
 async fn reindex(
     app: &AppState,
     conn: &mut AnyConnection,
-    entry: &Entry<'_>,
+    id: &str,
+    title: &str,
+    body: &str,
+    tags: &str,
 ) -> Result<(), sqlx::Error> {
     for (sql, args) in search::full_text(app.db.backend).reindex() {
         let mut query = sqlx::query(sql);
         for arg in *args {
             query = match arg {
-                Arg::Id => query.bind(entry.id),
-                Arg::Title => query.bind(entry.title),
-                Arg::Body => query.bind(entry.body),
-                Arg::Tags => query.bind(entry.tags),
-                Arg::Readers => query.bind(entry.readers),
+                Arg::Id => query.bind(id),
+                Arg::Title => query.bind(title),
+                Arg::Body => query.bind(body),
+                Arg::Tags => query.bind(tags),
             };
         }
         query.execute(&mut *conn).await?;
@@ -323,7 +304,7 @@ pub async fn reindex_all(app: &AppState) -> Result<u64, CollaborationError> {
     let mut done = 0;
     loop {
         let rows = sqlx::query(
-            "SELECT id, agency_id, sharing, title, body, tags FROM articles WHERE id > $1 ORDER BY id LIMIT 1000",
+            "SELECT id, title, body, tags FROM articles WHERE id > $1 ORDER BY id LIMIT 1000",
         )
         .bind(&after)
         .fetch_all(&app.db.read)
@@ -331,45 +312,17 @@ pub async fn reindex_all(app: &AppState) -> Result<u64, CollaborationError> {
         let Some(last) = rows.last() else {
             return Ok(done);
         };
-        let last: String = last.try_get("id")?;
-        let mut shares: HashMap<String, Vec<String>> = HashMap::new();
-        for row in sqlx::query(
-            "SELECT article_id, agency_id FROM article_shares WHERE article_id > $1 AND article_id <= $2",
-        )
-        .bind(&after)
-        .bind(&last)
-        .fetch_all(&app.db.read)
-        .await?
-        {
-            shares
-                .entry(row.try_get("article_id")?)
-                .or_default()
-                .push(row.try_get("agency_id")?);
-        }
-        after = last;
+        after = last.try_get("id")?;
         let mut tx = app.db.begin().await?;
         for row in &rows {
-            let id: String = row.try_get("id")?;
-            let shared_with: Vec<&str> = shares
-                .get(&id)
-                .map(|list| list.iter().map(String::as_str).collect())
-                .unwrap_or_default();
-            let readers = search::article_readers(
-                &row.try_get::<String, _>("sharing")?,
-                &row.try_get::<String, _>("agency_id")?,
-                &shared_with,
-            );
             let tags: String = row.try_get("tags")?;
             reindex(
                 app,
                 &mut tx,
-                &Entry {
-                    id: &id,
-                    title: &row.try_get::<String, _>("title")?,
-                    body: &row.try_get::<String, _>("body")?,
-                    tags: &tags_of(&tags).join(" "),
-                    readers: &readers,
-                },
+                &row.try_get::<String, _>("id")?,
+                &row.try_get::<String, _>("title")?,
+                &row.try_get::<String, _>("body")?,
+                &tags_of(&tags).join(" "),
             )
             .await?;
             done += 1;
@@ -486,13 +439,10 @@ pub async fn create_article(
     reindex(
         app,
         &mut tx,
-        &Entry {
-            id: &id,
-            title: &draft.title,
-            body: &draft.body,
-            tags: &draft.tags.join(" "),
-            readers: &draft.readers(&owner.id),
-        },
+        &id,
+        &draft.title,
+        &draft.body,
+        &draft.tags.join(" "),
     )
     .await?;
     audit::record(
@@ -561,13 +511,10 @@ pub async fn update_article(
     reindex(
         app,
         &mut tx,
-        &Entry {
-            id,
-            title: &draft.title,
-            body: &draft.body,
-            tags: &draft.tags.join(" "),
-            readers: &draft.readers(&current.agency.id),
-        },
+        id,
+        &draft.title,
+        &draft.body,
+        &draft.tags.join(" "),
     )
     .await?;
     audit::record(
@@ -818,19 +765,14 @@ pub async fn search(
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let superadmin = user.has_role(Role::Superadmin);
-    let readers = search::reader_tokens(user.grants.iter().map(|g| g.agency_id.as_str()));
-    let statement =
-        search::full_text(app.db.backend).search(&words, (!superadmin).then_some(&readers[..]));
-    let mut query = sqlx::query(&statement.sql)
-        .bind(&statement.query)
+    let backend = search::full_text(app.db.backend);
+    let rows = sqlx::query(&backend.search())
+        .bind(backend.query(&words))
         .bind(&user.id)
-        .bind(i64::from(superadmin))
-        .bind(limit.clamp(1, 100));
-    if let Some(readers) = &statement.readers {
-        query = query.bind(readers);
-    }
-    let rows = query.fetch_all(&app.db.read).await?;
+        .bind(i64::from(user.has_role(Role::Superadmin)))
+        .bind(limit.clamp(1, 100))
+        .fetch_all(&app.db.read)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Hit {
