@@ -781,7 +781,10 @@ pub async fn search(
                 agency_code: r.try_get("agency_code")?,
                 agency_name: r.try_get("agency_name")?,
                 updated_ms: r.try_get("updated_ms")?,
-                snippet_html: snippet_html(&r.try_get::<String, _>("snippet")?),
+                snippet_html: snippet_html(&search::snippet(
+                    &r.try_get::<String, _>("body")?,
+                    &words,
+                )),
             })
         })
         .collect::<Result<_, sqlx::Error>>()
