@@ -16,8 +16,8 @@
 //!   group before ([`lock_employee_group`]) and after;
 //! - an assessment recorded: [`refresh_groups`] with the employee's group;
 //! - a position requirement set: [`refresh_position`];
-//! - rows written directly (demo loaders, benches, repairs): [`rebuild`], or `sigap capacity
-//!   rebuild-gap-totals` from the command line.
+//! - rows written directly (demo loaders, benches, repairs): [`rebuild`], or `sigap
+//!   rebuild-figures` from the command line.
 
 use std::collections::BTreeSet;
 

@@ -15,6 +15,7 @@ pub mod locker;
 pub mod model;
 mod pages;
 pub mod skm;
+pub mod stats;
 mod store;
 
 use axum::Router;

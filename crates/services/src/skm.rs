@@ -70,22 +70,48 @@ pub struct Ikm {
 
 /// The IKM of a set of answers; `None` without respondents or with an answer outside 1–4.
 pub fn compute(answers: &[Answers]) -> Option<Ikm> {
-    if answers.is_empty() || answers.iter().flatten().any(|a| !(1..=4).contains(a)) {
+    if answers.iter().flatten().any(|a| !(1..=4).contains(a)) {
         return None;
     }
-    let n = answers.len() as f64;
-    let element_means: Vec<f64> = (0..9)
-        .map(|e| answers.iter().map(|a| f64::from(a[e])).sum::<f64>() / n)
-        .collect();
+    let mut sums = [0_i64; 9];
+    for a in answers {
+        for (sum, value) in sums.iter_mut().zip(a) {
+            *sum += i64::from(*value);
+        }
+    }
+    from_sums(answers.len() as i64, &sums)
+}
+
+/// The IKM from the number of respondents and the sum of each element's answers (what the
+/// dashboard keeps per day): the same figure as [`compute`] over those answers.
+pub fn from_sums(respondents: i64, sums: &[i64; 9]) -> Option<Ikm> {
+    if respondents <= 0 {
+        return None;
+    }
+    let n = respondents as f64;
+    let element_means: Vec<f64> = sums.iter().map(|s| *s as f64 / n).collect();
     let index = element_means.iter().map(|m| m / 9.0).sum::<f64>();
     let hundredths = (index * 25.0 * 100.0).round() as i64;
     Some(Ikm {
-        respondents: answers.len(),
+        respondents: usize::try_from(respondents).unwrap_or(0),
         element_means,
         index,
         converted: hundredths as f64 / 100.0,
         grade: Grade::from_hundredths(hundredths),
     })
+}
+
+/// Answers as stored (`4,3,…`, nine values 1–4).
+pub fn parse_answers(encoded: &str) -> Option<Answers> {
+    let values: Vec<u8> = encoded
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    let answers: Answers = values.try_into().ok()?;
+    answers
+        .iter()
+        .all(|a| (1..=4).contains(a))
+        .then_some(answers)
 }
 
 #[cfg(test)]

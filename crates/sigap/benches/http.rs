@@ -694,7 +694,7 @@ async fn capacity_scenarios(
     .execute(db)
     .await?;
     // Written directly, so the gap totals the analysis reads are recomputed once (as
-    // `sigap rebuild-gap-totals` does); its time is printed, not part of the figure.
+    // `sigap rebuild-figures` does); its time is printed, not part of the figure.
     let began = Instant::now();
     capacity::gap_totals::rebuild_all(&running.state).await?;
     eprintln!(

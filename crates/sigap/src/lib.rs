@@ -43,6 +43,7 @@ pub fn catalogue() -> Result<Catalogue, String> {
         capacity::CATALOGUE,
         collaboration::CATALOGUE,
         announcements::CATALOGUE,
+        dashboard::CATALOGUE,
     ])
 }
 
@@ -57,6 +58,7 @@ fn navigation() -> Vec<NavItem> {
         .chain(capacity::NAV)
         .chain(collaboration::NAV)
         .chain(announcements::NAV)
+        .chain(dashboard::NAV)
         .chain(rest)
         .copied()
         .collect()
@@ -112,6 +114,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(capacity::ApiDoc::openapi());
     doc.merge(collaboration::ApiDoc::openapi());
     doc.merge(announcements::ApiDoc::openapi());
+    doc.merge(dashboard::ApiDoc::openapi());
     doc
 }
 
@@ -131,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .merge(capacity::routes(state.settings.max_upload_bytes))
         .merge(collaboration::routes(state.settings.max_upload_bytes))
         .merge(announcements::routes())
+        .merge(dashboard::routes())
         .merge(assets::routes())
         .merge(ops::routes())
         .route(

@@ -59,9 +59,10 @@ enum Command {
         #[arg(long)]
         commit: bool,
     },
-    /// Recompute the competency gap totals of the training needs analysis from the raw rows
-    /// (they are kept up to date on every write; this is for data changed by hand in SQL).
-    RebuildGapTotals,
+    /// Recompute every figure kept on write from the raw rows: the service statistics of the
+    /// dashboard and the competency gap totals of the training needs analysis (they follow every
+    /// write by themselves; this is for data changed by hand in SQL).
+    RebuildFigures,
     /// Copy the SQLite database while it runs (for PostgreSQL, prints the pg_dump command).
     Backup {
         /// Where to write the copy (default: <data dir>/backups/sigap-<UTC time>.db).
@@ -179,6 +180,7 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
             if demo {
                 load_demo(&state).await?;
             }
+            services::stats::rebuild_if_uncounted(&state).await?;
             let server = sigap::Server::build(state).await?;
             let addr = server.local_addr();
             tracing::info!(%addr, "Sigap is listening");
@@ -214,7 +216,9 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
             });
         }
         Command::Backup { output } => backup(&state, output).await?,
-        Command::RebuildGapTotals => {
+        Command::RebuildFigures => {
+            let applications = services::stats::rebuild(&state).await?;
+            println!("Service statistics rebuilt from {applications} applications.");
             let rows = capacity::gap_totals::rebuild_all(&state).await?;
             println!("Competency gap totals rebuilt: {rows} rows.");
         }

@@ -184,9 +184,13 @@ pub async fn update_submitted(
     .bind(tracking)
     .bind(due_day)
     .bind(at_ms)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let submitted = done.rows_affected() == 1;
+    if submitted {
+        crate::stats::on_submitted(conn, id, at_ms).await?;
+    }
+    Ok(submitted)
 }
 
 #[derive(Clone, Debug)]
@@ -317,9 +321,13 @@ pub async fn update_status(
     .bind(paused_ms)
     .bind(due_day)
     .bind(now_ms)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let moved = done.rows_affected() == 1;
+    if moved {
+        crate::stats::on_status(conn, id, to, now_ms).await?;
+    }
+    Ok(moved)
 }
 
 /// Applications of `agency_ids` in `statuses`, oldest deadline first.

@@ -66,6 +66,7 @@ pub async fn respond(
         .map(u8::to_string)
         .collect::<Vec<_>>()
         .join(",");
+    let now = clock::now_ms();
     let mut tx = app.db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO skm_responses (id, application_id, service_id, agency_id, answers, comment, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -76,7 +77,7 @@ pub async fn respond(
     .bind(&row.agency_id)
     .bind(&encoded)
     .bind(comment.trim())
-    .bind(clock::now_ms())
+    .bind(now)
     .execute(&mut *tx)
     .await;
     match inserted {
@@ -86,6 +87,7 @@ pub async fn respond(
         }
         Err(e) => return Err(e.into()),
     }
+    crate::stats::on_skm(&mut tx, &row.agency_id, &row.service_id, &parsed, now).await?;
     audit::record(
         &mut tx,
         audit::Entry {

@@ -32,7 +32,7 @@ const GOOD_DETAILS: fn() -> Value = || {
 };
 
 /// A complete SKTM application submitted through the API; returns (id, tracking number).
-async fn submitted_through_api(citizen: &Api) -> (String, String) {
+pub async fn submitted_through_api(citizen: &Api) -> (String, String) {
     let started = send(
         citizen,
         Method::POST,

@@ -477,6 +477,21 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             door(Method::POST, &format!("/api/v1/office/announcements/{live}/publish"), &owners),
             door(Method::POST, &format!("/api/v1/office/announcements/{withdrawn}/cancel"), &owners),
         ]);
+        // The dashboard: leaders (of any agency: each sees their own) and superadmins; a
+        // chosen agency only by its leaders and superadmins.
+        let dashboard_readers = any_agency(&["leader", "superadmin"]);
+        let alak_readers = {
+            let mut s = set(&["leader@kec-alak"]);
+            s.extend(any_agency(&["superadmin"]));
+            s
+        };
+        doors.extend([
+            door(Method::GET, "/dashboard", &dashboard_readers),
+            door(Method::GET, "/dashboard/services.csv", &dashboard_readers),
+            door(Method::GET, "/api/v1/dashboard/services", &dashboard_readers),
+            door(Method::GET, "/api/v1/dashboard/services?agency=kec-alak", &alak_readers),
+            door(Method::GET, "/dashboard?agency=kec-alak", &alak_readers),
+        ]);
         let mut wrong = Vec::new();
         for door in &doors {
             for visitor in &people {

@@ -17,6 +17,7 @@ mod catalogue;
 mod collaboration;
 mod complaints;
 mod config;
+mod dashboard;
 mod forms;
 mod office;
 mod outbox;

@@ -1,0 +1,55 @@
+//! Management information (issue #7): the leaders' dashboard and the public statistics page.
+//! Reads the figures each capability keeps on write (services: `services::stats`; ASN
+//! capacity: `capacity::gap_totals`), compares each period with the one before it, draws SVG
+//! charts with a data table beside each, and exports tables as CSV. Leaders of an agency see it
+//! and the agencies under it; a superadmin and the city's leaders see everything. Owns no table.
+
+pub mod api;
+mod charts;
+mod error;
+pub mod figures;
+pub mod filters;
+mod pages;
+
+use axum::Router;
+use platform::{
+    AppState,
+    auth::CurrentUser,
+    web::{NavItem, i18n::CatalogueSource, shell::visible},
+};
+
+pub use api::ApiDoc;
+pub use error::DashboardError;
+
+/// Texts of this capability.
+pub const CATALOGUE: CatalogueSource = (
+    include_str!("../locales/id.txt"),
+    include_str!("../locales/en.txt"),
+);
+
+fn reader(user: Option<&CurrentUser>) -> bool {
+    user.is_some_and(filters::is_reader)
+}
+
+/// Navigation this capability contributes.
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        label_key: "nav.dashboard",
+        path: "/dashboard",
+        visible: reader,
+    },
+    NavItem {
+        label_key: "nav.statistics",
+        path: "/statistics",
+        visible: visible::always,
+    },
+];
+
+pub fn routes() -> Router<AppState> {
+    pages::routes().merge(api::routes())
+}
+
+/// Today in WITA (periods are WITA days).
+pub(crate) fn today_wita() -> jiff::civil::Date {
+    services::calendar::wita_date(platform::clock::now_ms())
+}

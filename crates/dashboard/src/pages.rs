@@ -1,0 +1,391 @@
+//! HTML pages: the leaders' dashboard (filters, figures beside the previous period, SVG charts
+//! with their data tables, CSV exports) and the public statistics page.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse as _, Response},
+    routing::get,
+};
+use platform::{
+    AppState,
+    auth::CurrentUser,
+    web::{
+        Shell, WebError,
+        error::FieldError,
+        forms::field_errors,
+        i18n::{Lang, Tr},
+        page,
+    },
+};
+use serde::Deserialize;
+
+use crate::{
+    charts::{self, Series},
+    error::DashboardError,
+    figures::{self, ServiceLine, ServicePanel},
+    filters::{self, FilterInput, Visibility},
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(dashboard))
+        .route("/dashboard/services.csv", get(export))
+        .route("/statistics", get(public_statistics))
+}
+
+/// An agency or service in a picker.
+struct Choice {
+    code: String,
+    name: String,
+}
+
+/// A figure beside the previous period's.
+struct Kpi {
+    key: &'static str,
+    label: String,
+    current: String,
+    previous: String,
+}
+
+fn number(value: i64) -> String {
+    value.to_string()
+}
+
+fn optional(value: Option<f64>, unit: &str) -> String {
+    value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}{unit}"))
+}
+
+fn days(value: Option<i64>, tr: &Tr) -> String {
+    value.map_or_else(
+        || "–".to_string(),
+        |v| format!("{v} {}", tr.t("dashboard.working_days")),
+    )
+}
+
+fn kpis(panel: &ServicePanel, tr: &Tr) -> Vec<Kpi> {
+    let ikm = |i: &Option<figures::IkmFigure>| {
+        i.as_ref().map_or_else(
+            || "–".to_string(),
+            |i| format!("{:.2} ({})", i.value, i.grade),
+        )
+    };
+    let (c, p) = (&panel.current, &panel.previous);
+    let kpi = |key, label: &str, current: String, previous: String| Kpi {
+        key,
+        label: tr.t(label).to_string(),
+        current,
+        previous,
+    };
+    vec![
+        kpi(
+            "received",
+            "dashboard.received",
+            number(c.counts.received),
+            number(p.counts.received),
+        ),
+        kpi(
+            "completed",
+            "dashboard.completed",
+            number(c.counts.completed),
+            number(p.counts.completed),
+        ),
+        kpi(
+            "sla",
+            "dashboard.sla_compliance",
+            optional(c.sla_compliance, " %"),
+            optional(p.sla_compliance, " %"),
+        ),
+        kpi(
+            "median",
+            "dashboard.median_days",
+            days(c.processing.median_days, tr),
+            days(p.processing.median_days, tr),
+        ),
+        kpi(
+            "p90",
+            "dashboard.p90_days",
+            days(c.processing.p90_days, tr),
+            days(p.processing.p90_days, tr),
+        ),
+        kpi(
+            "returned",
+            "dashboard.returned_rate",
+            optional(c.returned_rate, " %"),
+            optional(p.returned_rate, " %"),
+        ),
+        kpi("ikm", "dashboard.ikm", ikm(&c.ikm), ikm(&p.ikm)),
+    ]
+}
+
+fn series_chart(panel: &ServicePanel, tr: &Tr) -> String {
+    let labels: Vec<String> = panel.series.iter().map(|p| p.key.clone()).collect();
+    charts::columns(
+        "chart-series",
+        tr.t("dashboard.series_title"),
+        &tr.f(
+            "dashboard.series_desc",
+            &[
+                ("from", &panel.current.first_day),
+                ("to", &panel.current.last_day),
+            ],
+        ),
+        &labels,
+        &[
+            Series {
+                name: tr.t("dashboard.received"),
+                values: panel.series.iter().map(|p| p.received as f64).collect(),
+            },
+            Series {
+                name: tr.t("dashboard.completed"),
+                values: panel.series.iter().map(|p| p.completed as f64).collect(),
+            },
+        ],
+    )
+}
+
+fn sla_chart(lines: &[ServiceLine], tr: &Tr) -> String {
+    let rows: Vec<(String, f64)> = lines
+        .iter()
+        .filter_map(|l| l.sla_compliance.map(|v| (l.name.clone(), v)))
+        .collect();
+    charts::bars(
+        "chart-sla",
+        tr.t("dashboard.sla_by_service"),
+        tr.t("dashboard.sla_by_service_desc"),
+        &rows,
+        " %",
+    )
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    shell: Shell,
+    input: FilterInput,
+    errors: Vec<FieldError>,
+    agencies: Vec<Choice>,
+    services: Vec<Choice>,
+    panel: Option<ServicePanel>,
+    kpis: Vec<Kpi>,
+    series_svg: String,
+    sla_svg: String,
+    export_query: String,
+}
+
+impl DashboardPage {
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+}
+
+fn query_string(input: &FilterInput) -> String {
+    let pairs = [
+        ("from", &input.from),
+        ("to", &input.to),
+        ("agency", &input.agency),
+        ("service", &input.service),
+    ];
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                form_urlencoded::byte_serialize(v.trim().as_bytes()).collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn choices(
+    app: &AppState,
+    visibility: &Visibility,
+    lang: Lang,
+) -> Result<(Vec<Choice>, Vec<Choice>), DashboardError> {
+    let agencies = visibility
+        .visible_agencies()
+        .into_iter()
+        .map(|a| Choice {
+            code: a.code.clone(),
+            name: if lang == Lang::En {
+                a.name_en.clone()
+            } else {
+                a.name_id.clone()
+            },
+        })
+        .collect();
+    let services = services::stats::service_names(app)
+        .await?
+        .into_iter()
+        .filter(|s| visibility.may_see(&s.agency_id))
+        .map(|s| Choice {
+            code: s.code,
+            name: if lang == Lang::En {
+                s.name_en
+            } else {
+                s.name_id
+            },
+        })
+        .collect();
+    Ok((agencies, services))
+}
+
+async fn dashboard(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Query(input): Query<FilterInput>,
+) -> Result<Response, WebError> {
+    let visibility = filters::visibility(&app, &user).await?;
+    let (agencies, services) = choices(&app, &visibility, shell.tr.lang).await?;
+    let checked = filters::check(&app, &input, &visibility, crate::today_wita()).await;
+    let (status, errors, panel) = match checked {
+        Ok(filters) => (
+            StatusCode::OK,
+            Vec::new(),
+            Some(figures::services_panel(&app, &filters, shell.tr.lang).await?),
+        ),
+        Err(DashboardError::Invalid(problems)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field_errors(&shell.tr, &problems),
+            None,
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    let (kpis, series_svg, sla_svg) = match &panel {
+        Some(p) => (
+            kpis(p, &shell.tr),
+            series_chart(p, &shell.tr),
+            sla_chart(&p.by_service, &shell.tr),
+        ),
+        None => (Vec::new(), String::new(), String::new()),
+    };
+    page(
+        &DashboardPage {
+            export_query: query_string(&input),
+            shell,
+            input,
+            errors,
+            agencies,
+            services,
+            panel,
+            kpis,
+            series_svg,
+            sla_svg,
+        },
+        status,
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExportQuery {
+    /// `service` (default), `agency` or `series`.
+    table: String,
+    #[serde(flatten)]
+    filters: FilterInput,
+}
+
+async fn export(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, WebError> {
+    let visibility = filters::visibility(&app, &user).await?;
+    let filters = filters::check(&app, &query.filters, &visibility, crate::today_wita()).await?;
+    let panel = figures::services_panel(&app, &filters, shell.tr.lang).await?;
+    let (name, body) = match query.table.as_str() {
+        "agency" => ("layanan-per-instansi", figures::lines_csv(&panel.by_agency)),
+        "series" => {
+            let mut csv = String::from("\u{feff}period,received,completed\r\n");
+            for p in &panel.series {
+                csv.push_str(&format!("{},{},{}\r\n", p.key, p.received, p.completed));
+            }
+            ("layanan-per-waktu", csv)
+        }
+        _ => ("layanan-per-jenis", figures::lines_csv(&panel.by_service)),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{name}-{}-{}.csv\"",
+                    panel.current.first_day, panel.current.last_day
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "statistics.html")]
+struct StatisticsPage {
+    shell: Shell,
+    input: FilterInput,
+    errors: Vec<FieldError>,
+    panel: Option<ServicePanel>,
+    kpis: Vec<Kpi>,
+    series_svg: String,
+    sla_svg: String,
+}
+
+impl StatisticsPage {
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+}
+
+/// Public: every agency, period only (transparency; no personal data exists in these figures).
+async fn public_statistics(
+    State(app): State<AppState>,
+    shell: Shell,
+    Query(input): Query<FilterInput>,
+) -> Result<Response, WebError> {
+    let input = FilterInput {
+        agency: String::new(),
+        service: String::new(),
+        ..input
+    };
+    let (status, errors, panel) = match crate::api::public_filters(&app, &input).await {
+        Ok(filters) => (
+            StatusCode::OK,
+            Vec::new(),
+            Some(figures::services_panel(&app, &filters, shell.tr.lang).await?),
+        ),
+        Err(DashboardError::Invalid(problems)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field_errors(&shell.tr, &problems),
+            None,
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    let (kpis, series_svg, sla_svg) = match &panel {
+        Some(p) => (
+            kpis(p, &shell.tr),
+            series_chart(p, &shell.tr),
+            sla_chart(&p.by_service, &shell.tr),
+        ),
+        None => (Vec::new(), String::new(), String::new()),
+    };
+    page(
+        &StatisticsPage {
+            shell,
+            input,
+            errors,
+            panel,
+            kpis,
+            series_svg,
+            sla_svg,
+        },
+        status,
+    )
+}
