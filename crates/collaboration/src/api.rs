@@ -20,15 +20,17 @@ use crate::{
     events::{self, AgencyRef, Audience, Event, EventInput, EventKind},
     knowledge::{self, Article, ArticleInput, Comment, Hit, Sharing},
     registrations::{self, CheckIn, Registration, RegistrationStatus},
+    tags::{self, TagCount, TagPage},
 };
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_events, create_event, get_event, register, cancel_registration, event_registrations,
+    paths(list_events, create_event, get_event, update_event, register, cancel_registration, event_registrations,
           check_in, my_events, list_articles, create_article, get_article, update_article,
-          list_comments, add_comment, search),
+          list_comments, add_comment, search, list_tags, tagged_articles),
     components(schemas(Event, EventInput, EventKind, Audience, AgencyRef, Registration, RegistrationStatus,
-                       CheckIn, CheckinRequest, MyEvent, Article, ArticleInput, Sharing, Comment, CommentRequest, Hit)),
+                       CheckIn, CheckinRequest, MyEvent, Article, ArticleInput, Sharing, Comment, CommentRequest, Hit,
+                       TagCount, TagPage)),
     tags((name = "collaboration", description = "Joint events between agencies and the shared knowledge base"))
 )]
 pub struct ApiDoc;
@@ -36,7 +38,7 @@ pub struct ApiDoc;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/events", get(list_events).post(create_event))
-        .route("/api/v1/events/{id}", get(get_event))
+        .route("/api/v1/events/{id}", get(get_event).put(update_event))
         .route(
             "/api/v1/events/{id}/registration",
             post(register).delete(cancel_registration),
@@ -60,6 +62,8 @@ pub fn routes() -> Router<AppState> {
             get(list_comments).post(add_comment),
         )
         .route("/api/v1/knowledge/search", get(search))
+        .route("/api/v1/knowledge/tags", get(list_tags))
+        .route("/api/v1/knowledge/tags/{tag}", get(tagged_articles))
 }
 
 /// Events the caller may see (public ones without a token), soonest first.
@@ -94,6 +98,26 @@ async fn get_event(
     Path(id): Path<String>,
 ) -> Result<Json<Event>, WebError> {
     Ok(Json(events::get_event(&app, user.as_ref(), &id).await?))
+}
+
+/// Edit an event (its organisers' communications or service admins, or superadmin); the
+/// organising agencies stay. `base_version` is the version the edit started from: 409
+/// `collaboration.event_edit_conflict` (nothing written) when someone saved meanwhile, 409
+/// `collaboration.event_closed` when the event is cancelled or over; 422 lists every field
+/// problem, including a capacity below the seats already taken. A raised capacity promotes the
+/// waitlist in order; a new time or place is told to everyone registered or waiting.
+#[utoipa::path(put, path = "/api/v1/events/{id}", tag = "collaboration", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = EventInput,
+    responses((status = 200, body = Event), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn update_event(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<EventInput>,
+) -> Result<Json<Event>, WebError> {
+    Ok(Json(
+        crate::event_edits::update_event(&app, &user, &id, &input).await?,
+    ))
 }
 
 /// Register for an event: `registered` when a seat is free, else `waitlisted` (promoted
@@ -277,4 +301,35 @@ async fn search(
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Vec<Hit>>, WebError> {
     Ok(Json(knowledge::search(&app, &user, &query.q, 20).await?))
+}
+
+/// The tags of the articles the caller may read, with how many carry each, the most used first.
+#[utoipa::path(get, path = "/api/v1/knowledge/tags", tag = "collaboration", security(("bearer" = [])),
+    responses((status = 200, body = [TagCount]), (status = 403)))]
+async fn list_tags(
+    State(app): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<TagCount>>, WebError> {
+    Ok(Json(tags::tag_counts(&app, &user).await?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+pub struct PageQuery {
+    /// Page number from 1.
+    pub page: Option<i64>,
+}
+
+/// The articles with a tag that the caller may read, newest first, 20 a page.
+#[utoipa::path(get, path = "/api/v1/knowledge/tags/{tag}", tag = "collaboration", security(("bearer" = [])),
+    params(("tag" = String, Path), PageQuery), responses((status = 200, body = TagPage), (status = 403)))]
+async fn tagged_articles(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(tag): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Json<TagPage>, WebError> {
+    Ok(Json(
+        tags::articles_tagged(&app, &user, &tag, query.page.unwrap_or(1)).await?,
+    ))
 }

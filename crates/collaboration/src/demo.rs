@@ -153,6 +153,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<Loaded> {
             ends_at: day_at(14, 12)?,
             capacity: "120".into(),
             jp: "2".into(),
+            base_version: String::new(),
         };
         events::create_event(app, &admin, &input)
             .await
@@ -175,6 +176,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<Loaded> {
             ends_at: day_at(7, 15)?,
             capacity: "30".into(),
             jp: String::new(),
+            base_version: String::new(),
         };
         events::create_event(app, &admin, &input)
             .await

@@ -26,6 +26,9 @@ pub enum CollaborationError {
     /// Someone saved the article after the version this edit started from.
     #[error("the article changed meanwhile (now version {current})")]
     EditConflict { current: i64 },
+    /// Someone saved the event after the version this edit started from.
+    #[error("the event changed meanwhile (now version {current})")]
+    EventEditConflict { current: i64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
     #[error(transparent)]
@@ -62,6 +65,9 @@ impl From<CollaborationError> for WebError {
             CollaborationError::EventNotOver => WebError::Conflict("collaboration.event_not_over"),
             CollaborationError::EditConflict { .. } => {
                 WebError::Conflict("collaboration.edit_conflict")
+            }
+            CollaborationError::EventEditConflict { .. } => {
+                WebError::Conflict("collaboration.event_edit_conflict")
             }
             CollaborationError::Internal(e) => WebError::Internal(e),
             CollaborationError::Db(e) => WebError::from(e),

@@ -112,8 +112,11 @@ pub struct Event {
     pub cancelled: bool,
     /// Written by the organisers after the event (Markdown).
     pub summary: String,
-    /// Revision number of the event for calendar apps (grows on every change).
+    /// Revision number of the event for calendar apps (RFC 5545 SEQUENCE: grows whenever
+    /// something a calendar shows changes, and on cancellation).
     pub sequence: i64,
+    /// Grows by one with every saved edit; an edit names the version it started from.
+    pub version: i64,
     pub updated_ms: i64,
     pub organisers: Vec<AgencyRef>,
     pub invited: Vec<AgencyRef>,
@@ -179,22 +182,24 @@ pub struct EventInput {
     pub capacity: String,
     /// JP for attending ASN; empty or 0 for none.
     pub jp: String,
+    /// On edits: the version the edit started from (ignored on creation).
+    pub base_version: String,
 }
 
 /// A checked event input.
-struct EventDraft {
-    title: String,
-    kind: EventKind,
-    description: String,
-    audience: Audience,
-    organisers: Vec<AgencyRef>,
-    invited: Vec<AgencyRef>,
-    place: String,
-    online_url: String,
-    starts_ms: i64,
-    ends_ms: i64,
-    capacity: i64,
-    jp: i64,
+pub(crate) struct EventDraft {
+    pub title: String,
+    pub kind: EventKind,
+    pub description: String,
+    pub audience: Audience,
+    pub organisers: Vec<AgencyRef>,
+    pub invited: Vec<AgencyRef>,
+    pub place: String,
+    pub online_url: String,
+    pub starts_ms: i64,
+    pub ends_ms: i64,
+    pub capacity: i64,
+    pub jp: i64,
 }
 
 /// `YYYY-MM-DDTHH:MM` (or with a space) in WITA as UTC milliseconds.
@@ -241,10 +246,13 @@ pub(crate) async fn resolve_agencies(
     Ok(Some(found))
 }
 
-async fn check(
+/// Checks every field at once. `organisers` given (an edit: they do not change) are taken as
+/// they are; otherwise they come from `input.organisers` and must include one `user` manages.
+pub(crate) async fn check(
     app: &AppState,
     user: &CurrentUser,
     input: &EventInput,
+    organisers: Option<Vec<AgencyRef>>,
 ) -> Result<EventDraft, CollaborationError> {
     let mut problems: Vec<(String, &'static str)> = Vec::new();
     let mut problem = |field: &str, key: &'static str| problems.push((field.to_string(), key));
@@ -264,7 +272,10 @@ async fn check(
     if description.chars().count() > 10_000 {
         problem("description", "collaboration.description_too_long");
     }
-    let organisers = resolve_agencies(app, &input.organisers).await?;
+    let organisers = match organisers {
+        Some(fixed) => Some(fixed),
+        None => resolve_agencies(app, &input.organisers).await?,
+    };
     match &organisers {
         None => problem("organisers", "collaboration.agency_unknown"),
         Some(list) if list.is_empty() => problem("organisers", "collaboration.organisers_missing"),
@@ -374,7 +385,7 @@ pub async fn create_event(
     if !crate::is_manager(user) {
         return Err(CollaborationError::Forbidden);
     }
-    let draft = check(app, user, input).await?;
+    let draft = check(app, user, input, None).await?;
     let id = ids::new_id();
     let now = clock::now_ms();
     let mut tx = app.db.begin().await?;
@@ -432,7 +443,7 @@ pub async fn create_event(
 }
 
 const COLUMNS: &str = "id, title, kind, description, audience, place, online_url, starts_ms, ends_ms, \
-     capacity, seats_taken, jp, status, summary, sequence, updated_ms";
+     capacity, seats_taken, jp, status, summary, sequence, version, updated_ms";
 
 fn event_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
@@ -455,13 +466,14 @@ fn event_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
         cancelled: status == "cancelled",
         summary: row.try_get("summary")?,
         sequence: row.try_get("sequence")?,
+        version: row.try_get("version")?,
         updated_ms: row.try_get("updated_ms")?,
         organisers: Vec::new(),
         invited: Vec::new(),
     })
 }
 
-async fn agencies_of(
+pub(crate) async fn agencies_of(
     conn: &mut AnyConnection,
     table: &str,
     event_id: &str,

@@ -124,7 +124,7 @@ struct ArticleDraft {
     shared_with: Vec<AgencyRef>,
 }
 
-fn tags_of(raw: &str) -> Vec<String> {
+pub(crate) fn tags_of(raw: &str) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for tag in raw.split(',').map(|t| crate::one_line(t).to_lowercase()) {
         if !tag.is_empty() && !tags.contains(&tag) {
@@ -180,12 +180,12 @@ async fn check(
     }
 }
 
-const COLUMNS: &str = "a.id, a.agency_id, ag.code, ag.name_id, a.title, a.body, a.tags, a.sharing, a.version, \
+pub(crate) const COLUMNS: &str = "a.id, a.agency_id, ag.code, ag.name_id, a.title, a.body, a.tags, a.sharing, a.version, \
      a.file_name, a.file_kind, a.created_ms, a.updated_ms, u.full_name";
-const FROM: &str =
+pub(crate) const FROM: &str =
     "FROM articles a JOIN agencies ag ON ag.id = a.agency_id JOIN users u ON u.id = a.updated_by";
 
-fn article_row(row: &AnyRow) -> Result<Article, sqlx::Error> {
+pub(crate) fn article_row(row: &AnyRow) -> Result<Article, sqlx::Error> {
     let tags: String = row.try_get("tags")?;
     let sharing: String = row.try_get("sharing")?;
     let kind: Option<String> = row.try_get("file_kind")?;
@@ -435,6 +435,7 @@ pub async fn create_article(
     .execute(&mut *tx)
     .await?;
     write_shares(&mut tx, &id, &draft.shared_with).await?;
+    crate::tags::write(&mut tx, &id, &draft.tags).await?;
     write_version(&mut tx, &id, 1, &draft, user, now).await?;
     reindex(
         app,
@@ -507,6 +508,7 @@ pub async fn update_article(
     }
     let version = base + 1;
     write_shares(&mut tx, id, &draft.shared_with).await?;
+    crate::tags::write(&mut tx, id, &draft.tags).await?;
     write_version(&mut tx, id, version, &draft, user, now).await?;
     reindex(
         app,

@@ -12,12 +12,13 @@
 //!
 //! Owns the tables `events`, `event_organisers`, `event_invited_agencies`,
 //! `event_registrations`, `event_materials`, `calendar_tokens`, `articles`, `article_shares`,
-//! `article_versions`, `article_comments` and the search tables. Writes JP only through
+//! `article_versions`, `article_comments`, `article_tags` and the search tables. Writes JP only through
 //! `capacity::jp::record_event_jp`.
 
 mod api;
 pub mod demo;
 mod error;
+pub mod event_edits;
 pub mod events;
 mod files;
 pub mod ical;
@@ -26,6 +27,7 @@ pub mod markdown;
 mod pages;
 pub mod registrations;
 mod search;
+pub mod tags;
 
 use axum::Router;
 use platform::{

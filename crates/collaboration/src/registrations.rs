@@ -142,11 +142,21 @@ pub(crate) async fn active_user_ids(
     app: &AppState,
     event_id: &str,
 ) -> Result<Vec<String>, CollaborationError> {
+    let mut conn = app.db.read.acquire().await?;
+    active_user_ids_on(&mut conn, event_id).await
+}
+
+/// The same, read on `conn` (inside the transaction that locked the event, so nobody who
+/// registers meanwhile is missed).
+pub(crate) async fn active_user_ids_on(
+    conn: &mut AnyConnection,
+    event_id: &str,
+) -> Result<Vec<String>, CollaborationError> {
     let rows = sqlx::query(
         "SELECT user_id FROM event_registrations WHERE event_id = $1 AND status IN ('registered', 'waitlisted') ORDER BY id",
     )
     .bind(event_id)
-    .fetch_all(&app.db.read)
+    .fetch_all(conn)
     .await?;
     Ok(rows
         .iter()
@@ -189,7 +199,10 @@ pub(crate) async fn my_events_of(
 }
 
 /// Locks the event row until commit (PostgreSQL); SQLite has one writer anyway.
-async fn lock_event(conn: &mut AnyConnection, event_id: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn lock_event(
+    conn: &mut AnyConnection,
+    event_id: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE events SET seats_taken = seats_taken WHERE id = $1")
         .bind(event_id)
         .execute(conn)
@@ -216,11 +229,29 @@ pub(crate) async fn notify(
     key: &str,
     title: &str,
 ) -> Result<(), CollaborationError> {
+    notify_with(app, conn, user_id, key, |_| {
+        vec![("{title}", title.to_string())]
+    })
+    .await
+}
+
+/// Tells a person (in-app) the text of `key` in their language with each placeholder replaced
+/// by what `values` gives for that language (times are shown in the reader's language).
+pub(crate) async fn notify_with(
+    app: &AppState,
+    conn: &mut AnyConnection,
+    user_id: &str,
+    key: &str,
+    values: impl Fn(Lang) -> Vec<(&'static str, String)>,
+) -> Result<(), CollaborationError> {
     let lang = accounts::contact(app, user_id)
         .await?
         .map(|c| c.lang)
         .unwrap_or(Lang::Id);
-    let body = app.catalogue.get(lang, key).replace("{title}", title);
+    let mut body = app.catalogue.get(lang, key).to_string();
+    for (placeholder, value) in values(lang) {
+        body = body.replace(placeholder, &value);
+    }
     outbox::enqueue(
         conn,
         outbox::Message {
@@ -347,7 +378,8 @@ pub async fn cancel(
 }
 
 /// Gives a free seat to the first person waiting (time, then id); returns their registration id.
-async fn promote(
+/// The caller has locked the event ([`lock_event`]).
+pub(crate) async fn promote(
     app: &AppState,
     conn: &mut AnyConnection,
     event: &Event,

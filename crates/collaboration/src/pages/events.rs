@@ -70,7 +70,7 @@ pub(crate) struct EventView {
     pub seats_left: i64,
 }
 
-fn view(event: Event, shell: &Shell) -> EventView {
+pub(super) fn view(event: Event, shell: &Shell) -> EventView {
     EventView {
         kind: shell.t(event.kind.label_key()).to_string(),
         audience: shell.t(event.audience.label_key()).to_string(),
@@ -120,15 +120,32 @@ async fn list(
     )
 }
 
+/// The event form: a new event, or an edit of `editing` (whose organisers stay, so they are
+/// shown rather than asked; the version the edit is based on travels in a hidden field).
 #[derive(Template)]
 #[template(path = "collaboration_event_form.html")]
-struct FormPage {
-    shell: Shell,
-    errors: Vec<FieldError>,
-    fields: Vec<FieldView>,
+pub(super) struct FormPage {
+    pub shell: Shell,
+    pub errors: Vec<FieldError>,
+    pub fields: Vec<FieldView>,
+    pub action: String,
+    pub editing: Option<EventView>,
+    pub base_version: String,
+    /// The event as saved meanwhile by someone else, when a save was refused for it.
+    pub conflict: Option<EventView>,
 }
 
 fn form_page(shell: Shell, input: &EventInput, errors: Vec<FieldError>) -> FormPage {
+    event_form(shell, input, errors, None, None)
+}
+
+pub(super) fn event_form(
+    shell: Shell,
+    input: &EventInput,
+    errors: Vec<FieldError>,
+    editing: Option<EventView>,
+    conflict: Option<EventView>,
+) -> FormPage {
     let tr = &shell.tr;
     let text = |name: &str, key: &str, value: &str| FieldView::text(tr, name, key, value, &errors);
     let kinds = EventKind::ALL
@@ -139,7 +156,7 @@ fn form_page(shell: Shell, input: &EventInput, errors: Vec<FieldError>) -> FormP
         .into_iter()
         .map(|a| (a.as_str().to_string(), tr.t(a.label_key()).to_string()))
         .collect();
-    let fields = vec![
+    let mut fields = vec![
         text("title", "collaboration.event_title", &input.title),
         text("kind", "collaboration.event_kind", &input.kind).select(tr, kinds),
         text("organisers", "collaboration.organisers", &input.organisers)
@@ -167,10 +184,20 @@ fn form_page(shell: Shell, input: &EventInput, errors: Vec<FieldError>) -> FormP
         .kind("textarea")
         .optional(tr),
     ];
+    if editing.is_some() {
+        fields.retain(|f| f.name != "organisers");
+    }
     FormPage {
+        action: editing.as_ref().map_or_else(
+            || "/events/new".to_string(),
+            |e| format!("/events/{}/edit", e.event.id),
+        ),
+        base_version: input.base_version.clone(),
         shell,
         errors,
         fields,
+        editing,
+        conflict,
     }
 }
 
@@ -231,6 +258,8 @@ struct EventPage {
     errors: Vec<FieldError>,
     summary_field: FieldView,
     over: bool,
+    /// An organiser may still edit (neither cancelled nor over).
+    editable: bool,
 }
 
 async fn event_page(
@@ -305,6 +334,7 @@ async fn event_page(
         errors,
         summary_field,
         over: event.is_over(now),
+        editable: organiser && !event.cancelled && !event.is_over(now),
         event: view(event, &shell),
         shell,
     })

@@ -406,6 +406,17 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
                 &format!("/api/v1/events/{seminar}/registrations"),
                 &seminar_organisers,
             ),
+            door(Method::GET, "/knowledge/tags", &all_staff),
+            door(Method::GET, "/knowledge/tags/gizi", &all_staff),
+            door(Method::GET, "/api/v1/knowledge/tags", &all_staff),
+            door(Method::GET, "/api/v1/knowledge/tags/gizi", &all_staff),
+            door(Method::GET, &format!("/events/{seminar}/edit"), &seminar_organisers),
+            // An empty edit: organisers get 422 and nothing is written.
+            door(Method::POST, &format!("/events/{seminar}/edit"), &seminar_organisers),
+            Door {
+                json: Some(serde_json::json!({})),
+                ..door(Method::PUT, &format!("/api/v1/events/{seminar}"), &seminar_organisers)
+            },
             Door {
                 // An empty summary: organisers get 422.
                 form: vec![("summary", "")],
@@ -524,6 +535,11 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             ))
             .await,
             1
+        );
+        // Nor did either demo event: both still at version 1.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM events WHERE version = 1").await,
+            2
         );
         // Nor did any announcement: still two, at version 1.
         assert_eq!(

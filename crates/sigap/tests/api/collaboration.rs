@@ -10,27 +10,27 @@ use crate::{
 };
 
 /// Demo citizens (see `accounts::demo::CITIZENS`).
-const YOHANES: &str = "5371011508850002";
-const AGUSTINA: &str = "5371015203950003";
+pub(crate) const YOHANES: &str = "5371011508850002";
+pub(crate) const AGUSTINA: &str = "5371015203950003";
 
 fn minutes_from_now(minutes: i64) -> String {
     collaboration::events::wita_input(platform::clock::now_ms() + minutes * 60_000)
 }
 
-fn event(title: &str, organisers: &str, capacity: u32, jp: u32) -> Value {
+pub(crate) fn event(title: &str, organisers: &str, capacity: u32, jp: u32) -> Value {
     json!({"title": title, "kind": "seminar", "description": "Materi: UKS; gizi, dan \"sekolah sehat\".",
            "audience": "public", "organisers": organisers, "place": "Aula Kantor Camat Alak",
            "starts_at": minutes_from_now(60 * 24), "ends_at": minutes_from_now(60 * 27),
            "capacity": capacity.to_string(), "jp": jp.to_string()})
 }
 
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+pub(crate) async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// A communications officer (Humas) of `agency`, signed in to the API.
-async fn humas(app: &TestApp, agency: &str) -> Api {
+pub(crate) async fn humas(app: &TestApp, agency: &str) -> Api {
     let username = format!("humas.{agency}");
     let password = app
         .create_staff(
@@ -45,14 +45,14 @@ async fn humas(app: &TestApp, agency: &str) -> Api {
     api
 }
 
-async fn create_event(api: &Api, body: Value) -> Value {
+pub(crate) async fn create_event(api: &Api, body: Value) -> Value {
     let (status, created) =
         json_of(send(api, Method::POST, "/api/v1/events", Some(body)).await).await;
     assert_eq!(status, 201, "{created}");
     created
 }
 
-async fn register(api: &Api, id: &str) -> (StatusCode, Value) {
+pub(crate) async fn register(api: &Api, id: &str) -> (StatusCode, Value) {
     json_of(
         send(
             api,
@@ -584,12 +584,18 @@ async fn internal_events_are_hidden_from_citizens_and_agencies_not_invited() {
     .await;
 }
 
-fn article(agency: &str, title: &str, body: &str, sharing: &str, shared_with: &str) -> Value {
+pub(crate) fn article(
+    agency: &str,
+    title: &str,
+    body: &str,
+    sharing: &str,
+    shared_with: &str,
+) -> Value {
     json!({"agency_code": agency, "title": title, "body": body, "tags": "kesehatan, sekolah",
            "sharing": sharing, "shared_with": shared_with})
 }
 
-async fn create_article(api: &Api, body: Value) -> Value {
+pub(crate) async fn create_article(api: &Api, body: Value) -> Value {
     let (status, created) =
         json_of(send(api, Method::POST, "/api/v1/knowledge/articles", Some(body)).await).await;
     assert_eq!(status, 201, "{created}");
@@ -945,9 +951,15 @@ async fn the_openapi_document_lists_the_collaboration_routes() {
             "/api/v1/knowledge/articles/{id}",
             "/api/v1/knowledge/articles/{id}/comments",
             "/api/v1/knowledge/search",
+            "/api/v1/knowledge/tags",
+            "/api/v1/knowledge/tags/{tag}",
         ] {
             assert!(paths.contains_key(path), "{path} documented");
         }
+        assert!(
+            doc["paths"]["/api/v1/events/{id}"]["put"].is_object(),
+            "editing an event is documented"
+        );
     })
     .await;
 }

@@ -15,6 +15,7 @@ mod browser;
 mod capacity;
 mod catalogue;
 mod collaboration;
+mod collaboration_edits;
 mod complaints;
 mod config;
 mod dashboard;
