@@ -28,7 +28,7 @@ use crate::{
     feeds,
     model::{AnnouncementInput, Audience, Category, wita_input},
     publishing, store,
-    subscriptions::{self, SubscriptionInput},
+    subscriptions::{self, Subscribed, SubscriptionInput},
     views::{AnnouncementLine, AnnouncementView},
 };
 
@@ -52,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/office/announcements/{id}/publish", post(publish))
         .route("/office/announcements/{id}/cancel", post(cancel))
+        .route("/office/announcements/{id}/end", post(end))
+        .route("/announcements/confirm", get(confirm_form).post(confirm))
 }
 
 /// Visible announcements showing now, in list order.
@@ -147,6 +149,7 @@ struct AnnouncementPage {
     shell: Shell,
     a: AnnouncementView,
     manage: bool,
+    can_end: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -181,10 +184,16 @@ async fn announcement_page(
     let manage = user
         .as_ref()
         .is_some_and(|u| publishing::may_manage(u, &row));
+    let can_end = manage && publishing::may_end(&row, now);
     let a = AnnouncementView::new(&row, &versions, query.changes.parse().ok(), &shell.tr, now);
-    let body = AnnouncementPage { shell, a, manage }
-        .render()
-        .map_err(|e| WebError::Internal(e.into()))?;
+    let body = AnnouncementPage {
+        shell,
+        a,
+        manage,
+        can_end,
+    }
+    .render()
+    .map_err(|e| WebError::Internal(e.into()))?;
     Ok(feeds::conditional(
         &headers,
         body,
@@ -205,7 +214,10 @@ struct SubscribePage {
     address: String,
     chosen: Vec<String>,
     categories: Vec<(&'static str, String)>,
-    done: bool,
+    internal: bool,
+    /// A signed-in civil servant may also ask for internal announcements.
+    offer_internal: bool,
+    done: Option<Subscribed>,
 }
 
 impl SubscribePage {
@@ -216,9 +228,10 @@ impl SubscribePage {
 
 fn subscribe_page(
     shell: Shell,
+    user: Option<&CurrentUser>,
     errors: Vec<FieldError>,
     input: SubscriptionInput,
-    done: bool,
+    done: Option<Subscribed>,
 ) -> SubscribePage {
     let categories = Category::ALL
         .into_iter()
@@ -230,6 +243,8 @@ fn subscribe_page(
         address: input.address,
         chosen: input.categories,
         categories,
+        internal: input.internal,
+        offer_internal: user.is_some_and(|u| !u.is_citizen()),
         done,
         shell,
     }
@@ -261,7 +276,7 @@ async fn subscribe_form(
         }
     }
     page(
-        &subscribe_page(shell, Vec::new(), input, false),
+        &subscribe_page(shell, user.as_ref(), Vec::new(), input, None),
         StatusCode::OK,
     )
 }
@@ -274,6 +289,7 @@ fn subscription_from_pairs(pairs: Vec<(String, String)>) -> SubscriptionInput {
             "channel" => input.channel = value,
             "address" => input.address = value,
             "categories" => input.categories.push(value),
+            "internal" => input.internal = matches!(value.as_str(), "1" | "on" | "true"),
             _ => {}
         }
     }
@@ -287,22 +303,69 @@ async fn subscribe(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let input = subscription_from_pairs(pairs);
-    match input.check() {
-        Err(problems) => {
-            let errors = field_errors(&shell.tr, &problems);
-            page(
-                &subscribe_page(shell, errors, input, false),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
+    let problems = match input.check() {
+        Err(problems) => problems,
         Ok(subscription) => {
-            subscriptions::subscribe(&app, user.as_ref(), &subscription, shell.tr.lang).await?;
-            page(
-                &subscribe_page(shell, Vec::new(), input, true),
-                StatusCode::OK,
-            )
+            match subscriptions::subscribe(&app, user.as_ref(), &subscription, shell.tr.lang).await
+            {
+                Ok(done) => {
+                    return page(
+                        &subscribe_page(shell, user.as_ref(), Vec::new(), input, Some(done)),
+                        StatusCode::OK,
+                    );
+                }
+                Err(AnnouncementError::Invalid(problems)) => problems,
+                Err(e) => return Err(e.into()),
+            }
         }
-    }
+    };
+    let errors = field_errors(&shell.tr, &problems);
+    page(
+        &subscribe_page(shell, user.as_ref(), errors, input, None),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage {
+    shell: Shell,
+    token: String,
+    /// `None`: ask; `Some(true)`: confirmed; `Some(false)`: the link is not valid (any more).
+    outcome: Option<bool>,
+}
+
+/// Opening the link only shows a button: mail scanners that follow links confirm nothing.
+async fn confirm_form(shell: Shell, Query(query): Query<TokenInput>) -> Result<Response, WebError> {
+    page(
+        &ConfirmPage {
+            shell,
+            token: query.token,
+            outcome: None,
+        },
+        StatusCode::OK,
+    )
+}
+
+async fn confirm(
+    State(app): State<AppState>,
+    shell: Shell,
+    CsrfForm(input): CsrfForm<TokenInput>,
+) -> Result<Response, WebError> {
+    let done = subscriptions::confirm(&app, &input.token).await?;
+    let status = if done {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    page(
+        &ConfirmPage {
+            shell,
+            token: String::new(),
+            outcome: Some(done),
+        },
+        status,
+    )
 }
 
 #[derive(Template)]
@@ -516,6 +579,11 @@ fn input_of(row: &store::AnnouncementRow, agency_codes: Vec<String>) -> Announce
         title: row.title.clone(),
         body: row.body.clone(),
         instruction: row.instruction.clone(),
+        summary: row.summary.clone(),
+        title_en: row.english.title.clone(),
+        summary_en: row.english.summary.clone(),
+        body_en: row.english.body.clone(),
+        instruction_en: row.english.instruction.clone(),
         publish_at: row.publish_at_ms.map(wita_input).unwrap_or_default(),
         expires_at: row.expires_at_ms.map(wita_input).unwrap_or_default(),
         pinned: if row.pinned {
@@ -608,6 +676,16 @@ async fn publish(
     CsrfForm(_): CsrfForm<TokenInput>,
 ) -> Result<Response, WebError> {
     publishing::publish(&app, &user, &id).await?;
+    Ok(Redirect::to(&format!("/announcements/{id}")).into_response())
+}
+
+async fn end(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<TokenInput>,
+) -> Result<Response, WebError> {
+    publishing::end(&app, &user, &id).await?;
     Ok(Redirect::to(&format!("/announcements/{id}")).into_response())
 }
 
