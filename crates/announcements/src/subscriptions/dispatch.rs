@@ -188,6 +188,18 @@ async fn reaches(
     if row.audience == Audience::Public {
         return Ok(true);
     }
+    may_still_read(app, readers, subscriber, row, audience, now_ms).await
+}
+
+/// Whether the account behind `subscriber` may read the internal announcement `row` now.
+async fn may_still_read(
+    app: &AppState,
+    readers: &mut Readers,
+    subscriber: &Subscriber,
+    row: &AnnouncementRow,
+    audience: &[String],
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
     let Some(user_id) = subscriber
         .user_id
         .as_deref()
@@ -324,7 +336,15 @@ async fn dispatch_one(
                 }
                 row.version
             }
-            Work::Ending => ENDING_VERSION,
+            // Someone who may no longer read an internal one is not told its title either.
+            Work::Ending => {
+                if row.audience != Audience::Public
+                    && !may_still_read(app, &mut readers, &subscriber, &row, &audience, now).await?
+                {
+                    continue;
+                }
+                ENDING_VERSION
+            }
         };
         let text = message(app, &row, &subscriber, work);
         if deliver(&mut tx, id, version, &subscriber, text, now).await? {

@@ -29,6 +29,9 @@ pub use dispatch::{dispatch_due, run};
 
 /// How long a confirmation link works.
 pub const CONFIRM_WITHIN_MS: i64 = 48 * 60 * 60 * 1000;
+/// While a confirmation asked this recently is outstanding, asking again sends nothing more:
+/// anyone may type an address, and its owner must not be flooded (SMS also costs money).
+const RESEND_AFTER_MS: i64 = 10 * 60 * 1000;
 
 /// A subscription as typed.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -131,6 +134,7 @@ async fn is_own_address(
 struct Existing {
     id: String,
     unsubscribe_token: String,
+    confirm_expires_ms: Option<i64>,
 }
 
 async fn find_existing(
@@ -138,7 +142,7 @@ async fn find_existing(
     subscription: &Subscription,
 ) -> Result<Option<Existing>, sqlx::Error> {
     sqlx::query(
-        "SELECT id, unsubscribe_token FROM announcement_subscriptions WHERE channel = $1 AND address = $2",
+        "SELECT id, unsubscribe_token, confirm_expires_ms FROM announcement_subscriptions WHERE channel = $1 AND address = $2",
     )
     .bind(subscription.channel.as_str())
     .bind(&subscription.address)
@@ -148,6 +152,7 @@ async fn find_existing(
         Ok(Existing {
             id: r.try_get("id")?,
             unsubscribe_token: r.try_get("unsubscribe_token")?,
+            confirm_expires_ms: r.try_get("confirm_expires_ms")?,
         })
     })
     .transpose()
@@ -177,7 +182,7 @@ pub async fn subscribe(
         None => false,
     };
     let owner = user.filter(|_| own);
-    if subscription.internal && !owner.is_some_and(|u| !u.is_citizen()) {
+    if subscription.internal && owner.is_none_or(|u| u.is_citizen()) {
         return Err(AnnouncementError::Invalid(vec![(
             "internal",
             "announcements.internal_needs_own_account",
@@ -236,6 +241,13 @@ pub async fn subscribe(
                 unsubscribe_token: token,
             };
             (id, outcome, subject, body)
+        }
+        None if existing.as_ref().is_some_and(|e| {
+            e.confirm_expires_ms
+                .is_some_and(|expires| expires - CONFIRM_WITHIN_MS + RESEND_AFTER_MS > now)
+        }) =>
+        {
+            return Ok(Subscribed::ConfirmationSent);
         }
         None => {
             let secret = ids::random_secret();

@@ -1176,9 +1176,14 @@ async fn the_api_creates_edits_publishes_and_cancels_and_is_documented() {
         for path in ["/api/v1/announcements", "/api/v1/announcements/{id}", "/api/v1/office/announcements",
                      "/api/v1/office/announcements/{id}", "/api/v1/office/announcements/{id}/publish",
                      "/api/v1/office/announcements/{id}/cancel", "/api/v1/announcement-subscriptions",
-                     "/api/v1/announcement-subscriptions/{token}"] {
+                     "/api/v1/announcement-subscriptions/{token}", "/api/v1/office/announcements/{id}/end",
+                     "/api/v1/announcement-subscriptions/confirm"] {
             assert!(doc["paths"][path].is_object(), "{path} is documented");
         }
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas["AnnouncementInput"]["properties"]["title_en"].is_object());
+        assert!(schemas["SubscriptionInput"]["properties"]["internal"].is_object());
+        assert!(schemas["Announcement"]["properties"]["only_in_indonesian"].is_object());
     })
     .await;
 }
@@ -1339,6 +1344,24 @@ async fn an_address_receives_nothing_until_confirmed_and_an_unopened_link_expire
             .await;
         assert_eq!(again.status(), 200);
         confirmation_tokens(app, to, 2).await;
+        // A third request right away sends nothing more (no flood of messages to an address).
+        let third = web
+            .post(
+                "/announcements/subscribe",
+                &[("channel", "email"), ("address", to), ("categories", "policy")],
+            )
+            .await;
+        assert_eq!(third.status(), 200);
+        announcements::subscriptions::dispatch_due(&app.state)
+            .await
+            .expect("round");
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM outbox WHERE address = '{to}' AND subject LIKE 'Konfirmasi%'"
+            ))
+            .await,
+            2
+        );
         assert_eq!(
             app.count("SELECT COUNT(*) FROM announcement_subscriptions WHERE categories = 'policy' AND active = 1")
                 .await,
