@@ -1631,6 +1631,24 @@ async fn withdrawing_or_ending_an_announcement_tells_those_who_received_it_once(
             .await,
             1
         );
+        // Moving the expiry of a showing one into the past ends it early too.
+        let shelter = published(&humas, "Posko banjir", "Posko di kantor lurah.", "health_protocol").await;
+        app.wait_for_email(|m| {
+            m["to"] == receiver && m["subject"].as_str().unwrap_or_default().contains("Posko banjir")
+        })
+        .await;
+        let mut past = form("Posko banjir", "Posko di kantor lurah.", "health_protocol");
+        past.retain(|(k, _)| *k != "expires_at");
+        past.push(("expires_at", "2020-01-01T08:00"));
+        assert_eq!(edit(&humas, &shelter, "1", &past).await.status(), 303);
+        app.wait_for_email(|m| {
+            m["to"] == receiver
+                && m["subject"].as_str().unwrap_or_default() == "Pengumuman diakhiri: Posko banjir"
+        })
+        .await;
+        announcements::subscriptions::dispatch_due(&app.state).await.expect("round");
+        assert_eq!(emails_to(app, receiver, "Pengumuman diakhiri: Posko banjir").await, 1);
+        assert_eq!(emails_to(app, receiver, "diperbarui: Posko banjir").await, 0, "no update of an ended one");
         // A draft withdrawn before anyone got it tells no one.
         let unsent = draft(&humas, &form("Draf DBD", "Belum terbit.", "health_protocol")).await;
         assert_eq!(
