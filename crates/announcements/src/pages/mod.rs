@@ -116,9 +116,15 @@ async fn list_page(
             current: chosen == Some(c),
         })
         .collect();
+    // English readers get the English feed (entries without English text stay Indonesian).
+    let lang_query = if shell.tr.lang == platform::web::i18n::Lang::En {
+        "?lang=en"
+    } else {
+        ""
+    };
     let feed = match chosen {
-        Some(c) => format!("/feeds/announcements/{}.atom", c.slug()),
-        None => "/feeds/announcements.atom".to_string(),
+        Some(c) => format!("/feeds/announcements/{}.atom{lang_query}", c.slug()),
+        None => format!("/feeds/announcements.atom{lang_query}"),
     };
     let body = ListPage {
         shell,

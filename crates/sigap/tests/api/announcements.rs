@@ -1716,7 +1716,9 @@ async fn an_english_text_is_shown_to_english_readers_in_pages_api_feeds_and_cap(
         assert!(page.contains("data-testid=\"only-indonesian\""));
         assert!(page.contains("This announcement is only available in Indonesian."));
         assert!(page.contains("lang=\"id\" data-testid=\"announcement-text\""));
-        assert!(english.text("/announcements").await.contains("Flood in Alak"));
+        let list = english.text("/announcements").await;
+        assert!(list.contains("Flood in Alak"));
+        assert!(list.contains("href=\"/feeds/announcements.atom?lang=en\" data-testid=\"atom-link\""));
 
         // The API: English when asked for and written, else Indonesian, saying so.
         let listed: Value = app
