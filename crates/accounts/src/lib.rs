@@ -99,6 +99,29 @@ pub async fn contact(app: &AppState, user_id: &str) -> Result<Option<Contact>, s
     }))
 }
 
+/// The person `user_id` as a request would see them (kind, language, every grant), if the
+/// account exists and is enabled: for permission checks made outside a request, such as a
+/// dispatcher deciding whether a subscriber may still read an internal announcement.
+pub async fn reader(
+    app: &AppState,
+    user_id: &str,
+) -> Result<Option<platform::auth::CurrentUser>, sqlx::Error> {
+    let Some(user) = store::find_user(&app.db, user_id).await? else {
+        return Ok(None);
+    };
+    if user.disabled {
+        return Ok(None);
+    }
+    Ok(Some(platform::auth::CurrentUser {
+        grants: platform::auth::session::list_grants(&app.db, &user.id).await?,
+        display_name: user.full_name,
+        kind: platform::auth::UserKind::parse(&user.kind)
+            .unwrap_or(platform::auth::UserKind::Citizen),
+        lang: platform::web::i18n::Lang::parse(&user.lang).unwrap_or_default(),
+        id: user.id,
+    }))
+}
+
 /// Enabled people holding `role` in the agency `agency_id` (for reminders to a desk).
 pub async fn holders_of(
     app: &AppState,

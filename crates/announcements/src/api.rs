@@ -13,7 +13,7 @@ use platform::{
     AppState,
     auth::{CurrentUser, MaybeUser},
     clock,
-    web::{WebError, shell::Shell},
+    web::{WebError, i18n::Lang, shell::Shell},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -23,13 +23,14 @@ use crate::{
     model::{AnnouncementInput, Audience, Category, Status},
     pages::{managed, visible_now},
     publishing, store,
-    subscriptions::{self, SubscriptionInput},
+    subscriptions::{self, Subscribed, SubscriptionInput},
 };
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, read, create, edit, publish, cancel, subscribe, unsubscribe),
-    components(schemas(Announcement, AnnouncementInput, AnnouncementEdit, Category, Audience, Status, SubscriptionInput, Subscribed, Created)),
+    paths(list, read, create, edit, publish, cancel, end, subscribe, confirm, unsubscribe),
+    components(schemas(Announcement, AnnouncementTexts, AnnouncementInput, AnnouncementEdit, Category, Audience, Status,
+        SubscriptionInput, SubscribeOutcome, SubscriptionState, ConfirmInput, Created)),
     tags((name = "announcements", description = "Announcements (pengumuman). Feeds: /feeds/announcements.atom and \
 /feeds/announcements/{category}.atom (Atom, RFC 4287); CAP 1.2 alerts: /cap/alerts.xml and /cap/alerts/{identifier}.xml."))
 )]
@@ -46,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/office/announcements/{id}/publish", post(publish))
         .route("/api/v1/office/announcements/{id}/cancel", post(cancel))
+        .route("/api/v1/office/announcements/{id}/end", post(end))
+        .route("/api/v1/announcement-subscriptions/confirm", post(confirm))
         .route("/api/v1/announcement-subscriptions", post(subscribe))
         .route(
             "/api/v1/announcement-subscriptions/{token}",
@@ -53,7 +56,30 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// An announcement as a reader gets it.
+/// One language's text as written.
+#[derive(Serialize, ToSchema)]
+struct AnnouncementTexts {
+    title: String,
+    /// Empty: none written (readers get the start of the body).
+    summary: String,
+    body: String,
+    instruction: String,
+}
+
+impl From<crate::model::Texts> for AnnouncementTexts {
+    fn from(t: crate::model::Texts) -> Self {
+        AnnouncementTexts {
+            title: t.title,
+            summary: t.summary,
+            body: t.body,
+            instruction: t.instruction,
+        }
+    }
+}
+
+/// An announcement as a reader gets it: `title`, `summary`, `body` and `instruction` in the
+/// caller's language (Accept-Language or the account's choice) when written in it, else in
+/// Indonesian; `language` says which.
 #[derive(Serialize, ToSchema)]
 struct Announcement {
     id: String,
@@ -65,23 +91,45 @@ struct Announcement {
     pinned: bool,
     urgent: bool,
     version: i64,
+    /// `id` or `en`: the language of the texts below.
+    language: &'static str,
+    /// The caller reads English but this announcement is only in Indonesian.
+    only_in_indonesian: bool,
     title: String,
+    /// The summary written, else the start of the body.
+    summary: String,
     /// Markdown as written.
     body: String,
     /// The same, as sanitised HTML.
     body_html: String,
     instruction: String,
+    /// The Indonesian text as written.
+    indonesian: AnnouncementTexts,
+    /// The English text as written, if any.
+    english: Option<AnnouncementTexts>,
+    /// When it was ended before its expiry.
+    ended_ms: Option<i64>,
     publish_at_ms: Option<i64>,
     expires_at_ms: Option<i64>,
     updated_ms: i64,
 }
 
 impl Announcement {
-    fn new(row: store::AnnouncementRow) -> Announcement {
+    fn new(row: store::AnnouncementRow, lang: Lang) -> Announcement {
         let phase = publishing::phase(&row, clock::now_ms()).as_str();
+        let shown = row.shown(lang);
         Announcement {
             phase,
-            body_html: crate::render::markdown_html(&row.body),
+            body_html: crate::render::markdown_html(&shown.texts.body),
+            language: shown.lang.code(),
+            only_in_indonesian: shown.only_indonesian,
+            summary: shown.summary(),
+            title: shown.texts.title,
+            body: shown.texts.body,
+            instruction: shown.texts.instruction,
+            indonesian: row.indonesian().into(),
+            english: (!row.english.is_empty()).then(|| row.english.clone().into()),
+            ended_ms: row.ended_ms,
             id: row.id,
             category: row.category,
             audience: row.audience,
@@ -89,9 +137,6 @@ impl Announcement {
             pinned: row.pinned,
             urgent: row.urgent,
             version: row.version,
-            title: row.title,
-            body: row.body,
-            instruction: row.instruction,
             publish_at_ms: row.publish_at_ms,
             expires_at_ms: row.expires_at_ms,
             updated_ms: row.updated_ms,
@@ -103,16 +148,23 @@ impl Announcement {
 #[utoipa::path(get, path = "/api/v1/announcements", tag = "announcements", responses((status = 200, body = [Announcement])))]
 async fn list(
     State(app): State<AppState>,
+    shell: Shell,
     MaybeUser(user): MaybeUser,
 ) -> Result<Json<Vec<Announcement>>, WebError> {
     let rows = visible_now(&app, user.as_ref()).await?;
-    Ok(Json(rows.into_iter().map(Announcement::new).collect()))
+    let lang = shell.tr.lang;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| Announcement::new(row, lang))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "announcements",
     responses((status = 200, body = Announcement), (status = 404, description = "No such announcement, or not for this caller")))]
 async fn read(
     State(app): State<AppState>,
+    shell: Shell,
     MaybeUser(user): MaybeUser,
     Path(id): Path<String>,
 ) -> Result<Json<Announcement>, WebError> {
@@ -121,7 +173,7 @@ async fn read(
     if !publishing::may_read(user.as_ref(), &row, &audience, clock::now_ms()) {
         return Err(WebError::NotFound);
     }
-    Ok(Json(Announcement::new(row)))
+    Ok(Json(Announcement::new(row, shell.tr.lang)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -179,34 +231,66 @@ async fn edit(
     responses((status = 200, body = Announcement), (status = 409)))]
 async fn publish(
     State(app): State<AppState>,
+    shell: Shell,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Announcement>, WebError> {
     publishing::publish(&app, &user, &id).await?;
     let row = store::find(&app.db, &id).await?.ok_or(WebError::NotFound)?;
-    Ok(Json(Announcement::new(row)))
+    Ok(Json(Announcement::new(row, shell.tr.lang)))
 }
 
 #[utoipa::path(post, path = "/api/v1/office/announcements/{id}/cancel", tag = "announcements", security(("bearer" = [])),
     responses((status = 200, body = Announcement), (status = 409)))]
 async fn cancel(
     State(app): State<AppState>,
+    shell: Shell,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Announcement>, WebError> {
     publishing::cancel(&app, &user, &id).await?;
     let row = store::find(&app.db, &id).await?.ok_or(WebError::NotFound)?;
-    Ok(Json(Announcement::new(row)))
+    Ok(Json(Announcement::new(row, shell.tr.lang)))
+}
+
+/// Ends a published announcement now, before its expiry (an emergency that is over); those
+/// who received it are told once, and an alert gets its CAP Cancel.
+#[utoipa::path(post, path = "/api/v1/office/announcements/{id}/end", tag = "announcements", security(("bearer" = [])),
+    responses((status = 200, body = Announcement), (status = 409, description = "Not showing now, or ended already")))]
+async fn end(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Announcement>, WebError> {
+    publishing::end(&app, &user, &id).await?;
+    let row = store::find(&app.db, &id).await?.ok_or(WebError::NotFound)?;
+    Ok(Json(Announcement::new(row, shell.tr.lang)))
 }
 
 #[derive(Serialize, ToSchema)]
-struct Subscribed {
-    /// Send it back (DELETE) to unsubscribe; also in the confirmation message.
-    unsubscribe_token: String,
+#[serde(rename_all = "snake_case")]
+enum SubscriptionState {
+    /// Receiving now (the caller's own account address).
+    Active,
+    /// A one-time confirmation link went to the address; nothing arrives until it is
+    /// opened, within 48 hours.
+    ConfirmationSent,
 }
 
+#[derive(Serialize, ToSchema)]
+struct SubscribeOutcome {
+    state: SubscriptionState,
+    /// For an active subscription of the caller's own address: send it back (DELETE) to
+    /// unsubscribe. Otherwise absent: it is only in the messages to the address.
+    unsubscribe_token: Option<String>,
+}
+
+/// Subscribes. Signed in with a bearer token and using the account's own email or number, it
+/// is active at once (and `internal: true` adds the announcements for civil servants or the
+/// caller's agencies); any other address gets a confirmation link first.
 #[utoipa::path(post, path = "/api/v1/announcement-subscriptions", tag = "announcements", request_body = SubscriptionInput,
-    responses((status = 201, body = Subscribed), (status = 422)))]
+    responses((status = 201, body = SubscribeOutcome), (status = 422)))]
 async fn subscribe(
     State(app): State<AppState>,
     shell: Shell,
@@ -214,14 +298,38 @@ async fn subscribe(
     Json(input): Json<SubscriptionInput>,
 ) -> Result<Response, WebError> {
     let subscription = input.check().map_err(AnnouncementError::Invalid)?;
-    let token = subscriptions::subscribe(&app, user.as_ref(), &subscription, shell.tr.lang).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Subscribed {
-            unsubscribe_token: token,
-        }),
-    )
-        .into_response())
+    let outcome =
+        match subscriptions::subscribe(&app, user.as_ref(), &subscription, shell.tr.lang).await? {
+            Subscribed::Active { unsubscribe_token } => SubscribeOutcome {
+                state: SubscriptionState::Active,
+                unsubscribe_token: Some(unsubscribe_token),
+            },
+            Subscribed::ConfirmationSent => SubscribeOutcome {
+                state: SubscriptionState::ConfirmationSent,
+                unsubscribe_token: None,
+            },
+        };
+    Ok((StatusCode::CREATED, Json(outcome)).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+struct ConfirmInput {
+    /// The `token` of the confirmation link.
+    token: String,
+}
+
+/// Confirms a subscription with the token of its confirmation link (one time, within 48 h).
+#[utoipa::path(post, path = "/api/v1/announcement-subscriptions/confirm", tag = "announcements", request_body = ConfirmInput,
+    responses((status = 204), (status = 404, description = "Unknown, used or expired")))]
+async fn confirm(
+    State(app): State<AppState>,
+    Json(input): Json<ConfirmInput>,
+) -> Result<StatusCode, WebError> {
+    if subscriptions::confirm(&app, &input.token).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(WebError::NotFound)
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/announcement-subscriptions/{token}", tag = "announcements",

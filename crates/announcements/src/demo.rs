@@ -1,12 +1,13 @@
 //! The Alak demo announcements (`sigap demo`): policy and service-change notices, a health
-//! protocol with two versions, and an emergency alert that has expired. Fixed ids make loading
+//! protocol with two versions, and an emergency alert that has expired; the service-hours
+//! notice and the alert also have an English text. Fixed ids make loading
 //! twice change nothing.
 
 use platform::{AppState, audit, clock};
 use serde_json::json;
 
 use crate::{
-    model::{Audience, Category},
+    model::{Audience, Category, Texts},
     store::{self, CapMessageRow},
 };
 
@@ -21,6 +22,8 @@ struct DemoAnnouncement {
     expires_days: Option<i64>,
     /// Each version: (title, body, instruction).
     versions: &'static [(&'static str, &'static str, &'static str)],
+    /// The English (title, body, instruction) of the last version, if any.
+    english: Option<(&'static str, &'static str, &'static str)>,
 }
 
 const DEMO: &[DemoAnnouncement] = &[
@@ -35,6 +38,7 @@ const DEMO: &[DemoAnnouncement] = &[
             "Sesuai standar pelayanan Kecamatan Alak, **semua surat keterangan** (domisili, domisili usaha, tidak mampu) diterbitkan **tanpa biaya**. Laporkan pungutan apa pun melalui menu Pengaduan.",
             "",
         )],
+        english: None,
     },
     DemoAnnouncement {
         id: "0193a000-0000-7000-8000-00000000a002",
@@ -47,6 +51,11 @@ const DEMO: &[DemoAnnouncement] = &[
             "Mulai 7 Desember 2026 loket Kantor Camat Alak buka **Senin–Jumat 08.00–14.00 WITA**. Antrean online tetap dapat dipesan melalui menu Antrean.",
             "",
         )],
+        english: Some((
+            "Counter opening hours during December 2026",
+            "From 7 December 2026 the counters of the Alak District Office are open **Monday–Friday 08:00–14:00 WITA**. Online queue tickets can still be booked from the Queue menu.",
+            "",
+        )),
     },
     DemoAnnouncement {
         id: "0193a000-0000-7000-8000-00000000a003",
@@ -66,6 +75,7 @@ const DEMO: &[DemoAnnouncement] = &[
                 "Cuci tangan di wastafel depan pintu masuk dan duduk berselang satu kursi.",
             ),
         ],
+        english: None,
     },
     DemoAnnouncement {
         id: "0193a000-0000-7000-8000-00000000a004",
@@ -78,6 +88,11 @@ const DEMO: &[DemoAnnouncement] = &[
             "Air laut pasang tinggi disertai gelombang diperkirakan menggenangi permukiman pesisir Kelurahan Namosain dan Nunhila.",
             "Amankan dokumen penting, jauhi bibir pantai, dan ikuti arahan petugas kelurahan.",
         )],
+        english: Some((
+            "Tidal flood warning for the Namosain and Nunhila coast",
+            "A high tide with waves is expected to flood the coastal neighbourhoods of Namosain and Nunhila.",
+            "Keep important documents safe, stay away from the shoreline and follow the kelurahan officers.",
+        )),
     },
 ];
 
@@ -112,6 +127,16 @@ pub async fn load(app: &AppState) -> anyhow::Result<usize> {
         .await?;
         for (index, (title, body, instruction)) in demo.versions.iter().enumerate() {
             let version = i64::try_from(index).unwrap_or(0) + 1;
+            let english = demo
+                .english
+                .filter(|_| index + 1 == demo.versions.len())
+                .map(|(title, body, instruction)| Texts {
+                    title: title.into(),
+                    summary: String::new(),
+                    body: body.into(),
+                    instruction: instruction.into(),
+                })
+                .unwrap_or_default();
             store::insert_version(
                 &mut tx,
                 &store::NewVersion {
@@ -120,6 +145,8 @@ pub async fn load(app: &AppState) -> anyhow::Result<usize> {
                     title,
                     body,
                     instruction,
+                    summary: "",
+                    english: &english,
                     edited_by: "demo",
                     now_ms: published + (version - 1) * 2 * DAY_MS,
                 },

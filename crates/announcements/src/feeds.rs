@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse as _, Response},
     routing::get,
@@ -148,6 +148,8 @@ fn with_validators(
 }
 
 struct Entry {
+    /// `xml:lang` of the entry when it differs from the feed's; empty otherwise.
+    lang: &'static str,
     id: String,
     title: String,
     updated: String,
@@ -225,18 +227,32 @@ fn feed_etag(kind: &str, base: &str, rows: &[&AnnouncementRow], extra: &[String]
     etag_of(&text)
 }
 
-fn summary_of(row: &AnnouncementRow) -> String {
-    let text: String = row.body.chars().take(280).collect();
-    text.replace(['\n', '\r'], " ")
+/// `?lang=en`: the English feed (entries without English text stay Indonesian, marked so).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct FeedQuery {
+    lang: String,
+}
+
+impl FeedQuery {
+    fn lang(&self) -> Lang {
+        if self.lang == "en" {
+            Lang::En
+        } else {
+            Lang::Id
+        }
+    }
 }
 
 async fn feed(
     app: &AppState,
     headers: &HeaderMap,
     category: Option<Category>,
+    lang: Lang,
 ) -> Result<Response, WebError> {
     let now = clock::now_ms();
-    let tr = Tr::new(Lang::Id, app.catalogue.clone());
+    let tr = Tr::new(lang, app.catalogue.clone());
+    let query = if lang == Lang::En { "?lang=en" } else { "" };
     let rows: Vec<AnnouncementRow> = store::list_public_started(&app.db, now, FEED_SIZE * 4)
         .await?
         .into_iter()
@@ -246,7 +262,7 @@ async fn feed(
     let base = base(app);
     let (self_url, title) = match category {
         Some(c) => (
-            format!("{base}/feeds/announcements/{}.atom", c.slug()),
+            format!("{base}/feeds/announcements/{}.atom{query}", c.slug()),
             format!(
                 "{} — {}",
                 tr.t("announcements.feed_title"),
@@ -254,7 +270,7 @@ async fn feed(
             ),
         ),
         None => (
-            format!("{base}/feeds/announcements.atom"),
+            format!("{base}/feeds/announcements.atom{query}"),
             tr.t("announcements.feed_title").to_string(),
         ),
     };
@@ -264,16 +280,27 @@ async fn feed(
         .max()
         .unwrap_or(0);
     let kind = category.map_or("all", Category::slug);
-    let etag = feed_etag(kind, &base, &rows.iter().collect::<Vec<_>>(), &[]);
+    let etag = feed_etag(
+        kind,
+        &base,
+        &rows.iter().collect::<Vec<_>>(),
+        &[lang.code().to_string()],
+    );
     if is_fresh(headers, &etag, last_modified) {
         return Ok(with_validators(None, ATOM, &etag, last_modified, PUBLIC));
     }
     let mut names = AgencyNames::default();
     let mut entries = Vec::with_capacity(rows.len());
     for row in &rows {
+        let shown = row.shown(lang);
         entries.push(Entry {
+            lang: if shown.lang == lang {
+                ""
+            } else {
+                shown.lang.code()
+            },
             id: format!("urn:uuid:{}", row.id),
-            title: row.title.clone(),
+            title: shown.texts.title.clone(),
             updated: wita_rfc3339(row.updated_ms.max(row.shown_from_ms())),
             published: wita_rfc3339(row.shown_from_ms()),
             link: format!("{base}/announcements/{}", row.id),
@@ -281,12 +308,12 @@ async fn feed(
             category_term: row.category.as_str(),
             category_label: tr.t(row.category.label_key()).to_string(),
             author: names.get(app, &row.owner_agency_id).await?,
-            summary: summary_of(row),
-            content_html: render::markdown_html(&row.body),
+            summary: shown.summary(),
+            content_html: render::markdown_html(&shown.texts.body),
         });
     }
     let page = AtomFeed {
-        lang: "id",
+        lang: lang.code(),
         alternate_url: format!("{base}/announcements"),
         self_url,
         title,
@@ -306,20 +333,25 @@ async fn feed(
     ))
 }
 
-async fn feed_all(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
-    feed(&app, &headers, None).await
+async fn feed_all(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<FeedQuery>,
+) -> Result<Response, WebError> {
+    feed(&app, &headers, None, query.lang()).await
 }
 
 async fn feed_category(
     State(app): State<AppState>,
     headers: HeaderMap,
     Path(file): Path<String>,
+    Query(query): Query<FeedQuery>,
 ) -> Result<Response, WebError> {
     let category = file
         .strip_suffix(".atom")
         .and_then(Category::from_slug)
         .ok_or(WebError::NotFound)?;
-    feed(&app, &headers, Some(category)).await
+    feed(&app, &headers, Some(category), query.lang()).await
 }
 
 /// The active alerts: for each urgent public announcement showing now, its latest CAP message.
@@ -343,6 +375,7 @@ async fn cap_index(State(app): State<AppState>, headers: HeaderMap) -> Result<Re
         }
         last_modified = last_modified.max(latest.sent_ms);
         entries.push(Entry {
+            lang: "",
             id: format!("urn:uuid:{}", latest.identifier),
             title: row.title.clone(),
             updated: wita_rfc3339(latest.sent_ms),
@@ -352,7 +385,7 @@ async fn cap_index(State(app): State<AppState>, headers: HeaderMap) -> Result<Re
             category_term: row.category.as_str(),
             category_label: tr.t(row.category.label_key()).to_string(),
             author: names.get(&app, &row.owner_agency_id).await?,
-            summary: summary_of(&row),
+            summary: row.shown(Lang::Id).summary(),
             content_html: String::new(),
         });
     }
@@ -379,17 +412,24 @@ struct CapAlert {
     msg_type: String,
     references: String,
     category: &'static str,
-    event: String,
     urgency: &'static str,
     severity: &'static str,
     certainty: &'static str,
     effective: String,
     expires: Option<String>,
     sender_name: String,
+    web: String,
+    /// Indonesian first; a second block in English when that text exists.
+    infos: Vec<CapInfo>,
+}
+
+/// One `info` block's language-dependent part.
+struct CapInfo {
+    language: &'static str,
+    event: String,
     headline: String,
     description: String,
     instruction: String,
-    web: String,
 }
 
 /// CAP `references`: every earlier message of the alert as "sender,identifier,sent".
@@ -425,7 +465,26 @@ async fn cap_document(
         .into_iter()
         .take_while(|m| m.identifier != message.identifier)
         .collect();
-    let tr = Tr::new(Lang::Id, app.catalogue.clone());
+    let mut infos = vec![CapInfo {
+        language: "id-ID",
+        event: Tr::new(Lang::Id, app.catalogue.clone())
+            .t(row.category.label_key())
+            .to_string(),
+        headline: text.title.clone(),
+        description: text.body.clone(),
+        instruction: text.instruction.clone(),
+    }];
+    if !text.english.is_empty() {
+        infos.push(CapInfo {
+            language: "en-US",
+            event: Tr::new(Lang::En, app.catalogue.clone())
+                .t(row.category.label_key())
+                .to_string(),
+            headline: text.english.title.clone(),
+            description: text.english.body.clone(),
+            instruction: text.english.instruction.clone(),
+        });
+    }
     let emergency = row.category == Category::Emergency;
     let expired_or_cancelled = message.msg_type == "Cancel";
     let document = CapAlert {
@@ -439,7 +498,6 @@ async fn cap_document(
             references(&earlier)
         },
         category: row.category.cap_category(),
-        event: tr.t(row.category.label_key()).to_string(),
         urgency: if expired_or_cancelled {
             "Past"
         } else if emergency {
@@ -452,9 +510,7 @@ async fn cap_document(
         effective: wita_rfc3339(row.shown_from_ms()),
         expires: row.expires_at_ms.map(wita_rfc3339),
         sender_name: agency_name(&app, &row.owner_agency_id).await?,
-        headline: text.title.clone(),
-        description: text.body.clone(),
-        instruction: text.instruction.clone(),
+        infos,
         web: format!("{}/announcements/{}", base(&app), row.id),
     };
     let body = document

@@ -2,8 +2,10 @@
 //! (policy, health protocol, service change, emergency) for the public, all civil servants or
 //! chosen agencies, schedule their publication and expiry and pin them; every edit is a new
 //! version and the page shows what changed. Urgent public ones fill the banner slot of every
-//! page and go out as CAP 1.2 alerts; public ones are in Atom feeds; subscribers get each new
-//! or updated announcement of their categories once, by email or SMS.
+//! page and go out as CAP 1.2 alerts; public ones are in Atom feeds; confirmed subscribers get
+//! each new or updated announcement of their categories that they may read once, by email or
+//! SMS, and one notice when it is withdrawn or ended early. An optional English text stands
+//! beside the Indonesian one; English readers get it where it exists.
 //! Owns the tables `announcements`, `announcement_versions`, `announcement_audiences`,
 //! `announcement_cap_messages`, `announcement_subscriptions`, `announcement_deliveries`.
 

@@ -188,6 +188,7 @@ impl Phase {
 pub const TITLE_MAX: usize = 160;
 pub const BODY_MAX: usize = 20_000;
 pub const INSTRUCTION_MAX: usize = 2_000;
+pub const SUMMARY_MAX: usize = 500;
 
 /// An announcement's content and settings as typed, before the check.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -204,6 +205,16 @@ pub struct AnnouncementInput {
     pub body: String,
     /// What people should do (CAP `instruction`); optional.
     pub instruction: String,
+    /// A short summary for feeds and lists; optional (else the start of the body).
+    pub summary: String,
+    /// English title; optional, but needed (with `body_en`) once any English field is given.
+    pub title_en: String,
+    /// English summary; optional.
+    pub summary_en: String,
+    /// English body (Markdown).
+    pub body_en: String,
+    /// English instruction; optional.
+    pub instruction_en: String,
     /// WITA, `YYYY-MM-DDTHH:MM`; empty: at the moment it is published.
     pub publish_at: String,
     /// WITA, `YYYY-MM-DDTHH:MM`; empty: no expiry.
@@ -212,6 +223,53 @@ pub struct AnnouncementInput {
     pub pinned: String,
     /// `1`/`true`/`on`: banner on every page and a CAP alert.
     pub urgent: String,
+}
+
+/// One language's text of an announcement; every field empty means "not written".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Texts {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub instruction: String,
+}
+
+impl Texts {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_empty()
+            && self.summary.is_empty()
+            && self.body.is_empty()
+            && self.instruction.is_empty()
+    }
+}
+
+fn text_field(raw: &str) -> String {
+    raw.trim().replace("\r\n", "\n")
+}
+
+/// Checks one language's fields, named `fields` (title, summary, body, instruction).
+fn check_texts(texts: &Texts, fields: [&'static str; 4], required: bool, problems: &mut Problems) {
+    let [title, summary, body, instruction] = fields;
+    if texts.title.is_empty() {
+        if required {
+            problems.push((title, "announcements.title_required"));
+        }
+    } else if texts.title.chars().count() > TITLE_MAX {
+        problems.push((title, "announcements.title_too_long"));
+    }
+    if texts.summary.chars().count() > SUMMARY_MAX {
+        problems.push((summary, "announcements.summary_too_long"));
+    }
+    if texts.body.is_empty() {
+        if required {
+            problems.push((body, "announcements.body_required"));
+        }
+    } else if texts.body.chars().count() > BODY_MAX {
+        problems.push((body, "announcements.body_too_long"));
+    }
+    if texts.instruction.chars().count() > INSTRUCTION_MAX {
+        problems.push((instruction, "announcements.instruction_too_long"));
+    }
 }
 
 /// A checked announcement.
@@ -223,6 +281,9 @@ pub struct Draft {
     pub title: String,
     pub body: String,
     pub instruction: String,
+    pub summary: String,
+    /// Empty strings when there is no English text.
+    pub english: Texts,
     pub publish_at_ms: Option<i64>,
     pub expires_at_ms: Option<i64>,
     pub pinned: bool,
@@ -273,22 +334,31 @@ impl AnnouncementInput {
         if audience == Some(Audience::Agencies) && agency_codes.is_empty() {
             problems.push(("agencies", "announcements.agencies_required"));
         }
-        let title = self.title.trim().to_string();
-        if title.is_empty() {
-            problems.push(("title", "announcements.title_required"));
-        } else if title.chars().count() > TITLE_MAX {
-            problems.push(("title", "announcements.title_too_long"));
-        }
-        let body = self.body.trim().replace("\r\n", "\n");
-        if body.is_empty() {
-            problems.push(("body", "announcements.body_required"));
-        } else if body.chars().count() > BODY_MAX {
-            problems.push(("body", "announcements.body_too_long"));
-        }
-        let instruction = self.instruction.trim().replace("\r\n", "\n");
-        if instruction.chars().count() > INSTRUCTION_MAX {
-            problems.push(("instruction", "announcements.instruction_too_long"));
-        }
+        let indonesian = Texts {
+            title: self.title.trim().to_string(),
+            summary: text_field(&self.summary),
+            body: text_field(&self.body),
+            instruction: text_field(&self.instruction),
+        };
+        check_texts(
+            &indonesian,
+            ["title", "summary", "body", "instruction"],
+            true,
+            &mut problems,
+        );
+        let english = Texts {
+            title: self.title_en.trim().to_string(),
+            summary: text_field(&self.summary_en),
+            body: text_field(&self.body_en),
+            instruction: text_field(&self.instruction_en),
+        };
+        // Half an English text would show English readers a title without its body.
+        check_texts(
+            &english,
+            ["title_en", "summary_en", "body_en", "instruction_en"],
+            !english.is_empty(),
+            &mut problems,
+        );
         let publish_at_ms = match self.publish_at.trim() {
             "" => None,
             raw => {
@@ -319,9 +389,11 @@ impl AnnouncementInput {
                 category,
                 audience,
                 agency_codes,
-                title,
-                body,
-                instruction,
+                title: indonesian.title,
+                body: indonesian.body,
+                instruction: indonesian.instruction,
+                summary: indonesian.summary,
+                english,
                 publish_at_ms,
                 expires_at_ms,
                 pinned: flag(&self.pinned),
@@ -384,6 +456,23 @@ mod tests {
             "2026-12-05T00:00:00Z"
         );
         assert_eq!(wita_input(ms), "2026-12-05T08:00");
+    }
+
+    #[test]
+    fn an_english_text_needs_its_title_and_body_once_begun() {
+        let mut form = input();
+        assert!(form.check().expect("valid").english.is_empty());
+        form.summary_en = "Opening hours".into();
+        assert_eq!(
+            form.check().expect_err("refused"),
+            vec![
+                ("title_en", "announcements.title_required"),
+                ("body_en", "announcements.body_required")
+            ]
+        );
+        form.title_en = "Service hours".into();
+        form.body_en = "Text".into();
+        assert_eq!(form.check().expect("valid").english.title, "Service hours");
     }
 
     #[test]

@@ -138,6 +138,8 @@ pub async fn create(
             title: &draft.title,
             body: &draft.body,
             instruction: &draft.instruction,
+            summary: &draft.summary,
+            english: &draft.english,
             edited_by: &user.id,
             now_ms: now,
         },
@@ -211,12 +213,24 @@ pub async fn edit(
             title: &draft.title,
             body: &draft.body,
             instruction: &draft.instruction,
+            summary: &draft.summary,
+            english: &draft.english,
             edited_by: &user.id,
             now_ms: now,
         },
     )
     .await?;
     store::replace_audience(&mut tx, id, &audience).await?;
+    // An expiry moved to the past of something showing ends it early, like the end action.
+    let ends_now = phase(&row, now) == Phase::Active
+        && draft.expires_at_ms.is_some_and(|expires| expires <= now);
+    if ends_now {
+        sqlx::query("UPDATE announcements SET ended_ms = $2 WHERE id = $1 AND ended_ms IS NULL")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
     if row.status == Status::Published {
         let publish_at = draft.publish_at_ms.or(row.published_ms).unwrap_or(now);
         let alert = is_cap_alert(draft.urgent, draft.audience);
@@ -286,7 +300,7 @@ pub async fn publish(
     Ok(())
 }
 
-/// Withdraws it; an alert already sent gets its CAP Cancel.
+/// Withdraws it; an alert already sent gets its CAP Cancel, and those who received it are told.
 #[tracing::instrument(skip_all, fields(announcement.id = %id))]
 pub async fn cancel(app: &AppState, user: &CurrentUser, id: &str) -> Result<(), AnnouncementError> {
     let now = clock::now_ms();
@@ -318,6 +332,44 @@ pub async fn cancel(app: &AppState, user: &CurrentUser, id: &str) -> Result<(), 
     tx.commit().await?;
     after_change(app);
     Ok(())
+}
+
+/// Ends a published announcement now, before its expiry (an emergency that is over): it
+/// expires at once, an alert gets its CAP Cancel, and those who received it are told.
+#[tracing::instrument(skip_all, fields(announcement.id = %id))]
+pub async fn end(app: &AppState, user: &CurrentUser, id: &str) -> Result<(), AnnouncementError> {
+    let now = clock::now_ms();
+    let mut tx = app.db.begin().await?;
+    let row = store::find_in(&mut tx, id)
+        .await?
+        .ok_or(AnnouncementError::NotFound)?;
+    if !may_manage(user, &row) {
+        return Err(AnnouncementError::Forbidden);
+    }
+    if !may_end(&row, now) || !store::update_ended(&mut tx, id, now).await? {
+        return Err(AnnouncementError::NotAllowedNow {
+            status: row.status.as_str(),
+        });
+    }
+    record_cap_step(&mut tx, id, row.version, false, true, now, now).await?;
+    audit::record(
+        &mut tx,
+        audit::Entry {
+            actor_id: Some(&user.id),
+            action: "announcement.ended",
+            subject: &format!("announcement:{id}"),
+            detail: json!({"version": row.version}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    after_change(app);
+    Ok(())
+}
+
+/// Whether it can be ended early now: published, showing, not ended before.
+pub fn may_end(row: &AnnouncementRow, now_ms: i64) -> bool {
+    row.ended_ms.is_none() && phase(row, now_ms) == Phase::Active
 }
 
 /// The CAP message a change needs, if any: a first Alert, an Update of what was sent, or a

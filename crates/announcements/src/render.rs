@@ -3,11 +3,35 @@
 
 pub use platform::web::text::{DiffLine, line_diff as diff, markdown_html};
 
-/// A version's text as one document for diffing.
-pub fn as_document(title: &str, body: &str, instruction: &str) -> String {
-    let mut doc = format!("# {title}\n\n{body}\n");
-    if !instruction.is_empty() {
-        doc.push_str(&format!("\n{instruction}\n"));
+use crate::{model::Texts, store::VersionRow};
+
+fn push_texts(doc: &mut String, texts: &Texts) {
+    doc.push_str(&format!("# {}\n\n", texts.title));
+    if !texts.summary.is_empty() {
+        doc.push_str(&format!("{}\n\n", texts.summary));
+    }
+    doc.push_str(&format!("{}\n", texts.body));
+    if !texts.instruction.is_empty() {
+        doc.push_str(&format!("\n{}\n", texts.instruction));
+    }
+}
+
+/// A version's text as one document for diffing: the Indonesian text, then the English one
+/// (when written) under a marker line, so a change to either shows.
+pub fn as_document(version: &VersionRow) -> String {
+    let mut doc = String::new();
+    push_texts(
+        &mut doc,
+        &Texts {
+            title: version.title.clone(),
+            summary: version.summary.clone(),
+            body: version.body.clone(),
+            instruction: version.instruction.clone(),
+        },
+    );
+    if !version.english.is_empty() {
+        doc.push_str("\n[English]\n\n");
+        push_texts(&mut doc, &version.english);
     }
     doc
 }

@@ -5,7 +5,9 @@
 use platform::db::Db;
 use sqlx::{AnyConnection, Row as _, any::AnyRow};
 
-use crate::model::{Audience, Category, Status};
+use platform::web::i18n::Lang;
+
+use crate::model::{Audience, Category, Status, Texts};
 
 /// An announcement with its current version's text.
 #[derive(Clone, Debug)]
@@ -24,12 +26,60 @@ pub struct AnnouncementRow {
     pub updated_ms: i64,
     pub published_ms: Option<i64>,
     pub cancelled_ms: Option<i64>,
+    pub ended_ms: Option<i64>,
     pub title: String,
     pub body: String,
     pub instruction: String,
+    pub summary: String,
+    /// Empty when there is no English text.
+    pub english: Texts,
+}
+
+/// The text a reader gets: English for English readers when it exists, else Indonesian.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub texts: Texts,
+    /// The language of `texts`.
+    pub lang: Lang,
+    /// An English reader gets the Indonesian text: the page says so.
+    pub only_indonesian: bool,
+}
+
+impl Shown {
+    /// The summary, else the start of the body on one line.
+    pub fn summary(&self) -> String {
+        if !self.texts.summary.is_empty() {
+            return self.texts.summary.clone();
+        }
+        let text: String = self.texts.body.chars().take(280).collect();
+        text.replace(['\n', '\r'], " ")
+    }
 }
 
 impl AnnouncementRow {
+    pub fn indonesian(&self) -> Texts {
+        Texts {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+            instruction: self.instruction.clone(),
+        }
+    }
+    pub fn shown(&self, lang: Lang) -> Shown {
+        if lang == Lang::En && !self.english.is_empty() {
+            Shown {
+                texts: self.english.clone(),
+                lang: Lang::En,
+                only_indonesian: false,
+            }
+        } else {
+            Shown {
+                texts: self.indonesian(),
+                lang: Lang::Id,
+                only_indonesian: lang == Lang::En,
+            }
+        }
+    }
     /// When it shows as published: the scheduled time, else when it was published.
     pub fn shown_from_ms(&self) -> i64 {
         self.publish_at_ms
@@ -61,15 +111,27 @@ fn announcement_row(row: &AnyRow) -> Result<AnnouncementRow, sqlx::Error> {
         updated_ms: row.try_get("updated_ms")?,
         published_ms: row.try_get("published_ms")?,
         cancelled_ms: row.try_get("cancelled_ms")?,
+        ended_ms: row.try_get("ended_ms")?,
         title: row.try_get("title")?,
         body: row.try_get("body")?,
         instruction: row.try_get("instruction")?,
+        summary: row.try_get("summary")?,
+        english: english_of(row)?,
+    })
+}
+
+fn english_of(row: &AnyRow) -> Result<Texts, sqlx::Error> {
+    Ok(Texts {
+        title: row.try_get("title_en")?,
+        summary: row.try_get("summary_en")?,
+        body: row.try_get("body_en")?,
+        instruction: row.try_get("instruction_en")?,
     })
 }
 
 const SELECT: &str = "SELECT a.id, a.owner_agency_id, a.category, a.audience, a.pinned, a.urgent, a.status, \
      a.publish_at_ms, a.expires_at_ms, a.version, a.created_ms, a.updated_ms, a.published_ms, a.cancelled_ms, \
-     v.title, v.body, v.instruction \
+     a.ended_ms, v.title, v.body, v.instruction, v.summary, v.title_en, v.summary_en, v.body_en, v.instruction_en \
      FROM announcements a JOIN announcement_versions v ON v.announcement_id = a.id AND v.version = a.version";
 
 pub async fn find(db: &Db, id: &str) -> Result<Option<AnnouncementRow>, sqlx::Error> {
@@ -181,6 +243,20 @@ pub async fn list_audience(db: &Db, id: &str) -> Result<Vec<String>, sqlx::Error
         .collect()
 }
 
+/// Agency ids of an `agencies` audience, read in the writer's transaction.
+pub async fn list_audience_in(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query("SELECT agency_id FROM announcement_audiences WHERE announcement_id = $1 ORDER BY agency_id")
+        .bind(id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("agency_id"))
+        .collect()
+}
+
 /// Every (announcement, agency) pair of restricted audiences, for listing visibility at once.
 pub async fn list_all_audiences(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query("SELECT announcement_id, agency_id FROM announcement_audiences")
@@ -234,6 +310,8 @@ pub struct NewVersion<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub instruction: &'a str,
+    pub summary: &'a str,
+    pub english: &'a Texts,
     pub edited_by: &'a str,
     pub now_ms: i64,
 }
@@ -243,8 +321,9 @@ pub async fn insert_version(
     new: &NewVersion<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO announcement_versions (announcement_id, version, title, body, instruction, edited_by, edited_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO announcement_versions (announcement_id, version, title, body, instruction, edited_by, edited_ms, \
+         summary, title_en, summary_en, body_en, instruction_en) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(new.announcement_id)
     .bind(new.version)
@@ -253,6 +332,11 @@ pub async fn insert_version(
     .bind(new.instruction)
     .bind(new.edited_by)
     .bind(new.now_ms)
+    .bind(new.summary)
+    .bind(&new.english.title)
+    .bind(&new.english.summary)
+    .bind(&new.english.body)
+    .bind(&new.english.instruction)
     .execute(conn)
     .await?;
     Ok(())
@@ -333,6 +417,25 @@ pub async fn update_published(
     Ok(done.rows_affected() == 1)
 }
 
+/// Ends a published announcement that is showing now: it expires at `now_ms`; `false` when
+/// it was not showing (any more) or had been ended already.
+pub async fn update_ended(
+    conn: &mut AnyConnection,
+    id: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE announcements SET expires_at_ms = $2, ended_ms = $2, updated_ms = $2 \
+         WHERE id = $1 AND status = 'published' AND ended_ms IS NULL \
+         AND COALESCE(publish_at_ms, published_ms) <= $2 AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
+    )
+    .bind(id)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn update_cancelled(
     conn: &mut AnyConnection,
     id: &str,
@@ -356,12 +459,15 @@ pub struct VersionRow {
     pub title: String,
     pub body: String,
     pub instruction: String,
+    pub summary: String,
+    pub english: Texts,
     pub edited_ms: i64,
 }
 
 pub async fn list_versions(db: &Db, id: &str) -> Result<Vec<VersionRow>, sqlx::Error> {
     sqlx::query(
-        "SELECT version, title, body, instruction, edited_ms FROM announcement_versions \
+        "SELECT version, title, body, instruction, summary, title_en, summary_en, body_en, instruction_en, edited_ms \
+         FROM announcement_versions \
          WHERE announcement_id = $1 ORDER BY version",
     )
     .bind(id)
@@ -374,6 +480,8 @@ pub async fn list_versions(db: &Db, id: &str) -> Result<Vec<VersionRow>, sqlx::E
             title: r.try_get("title")?,
             body: r.try_get("body")?,
             instruction: r.try_get("instruction")?,
+            summary: r.try_get("summary")?,
+            english: english_of(r)?,
             edited_ms: r.try_get("edited_ms")?,
         })
     })

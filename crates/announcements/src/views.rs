@@ -12,6 +12,10 @@ use crate::{
 pub struct AnnouncementLine {
     pub id: String,
     pub title: String,
+    /// The language of the text shown (`id` or `en`), for the `lang` attribute.
+    pub title_lang: &'static str,
+    /// An English reader gets the Indonesian text.
+    pub only_indonesian: bool,
     pub category: String,
     pub category_code: &'static str,
     pub phase: &'static str,
@@ -27,9 +31,12 @@ pub struct AnnouncementLine {
 impl AnnouncementLine {
     pub fn new(row: &AnnouncementRow, tr: &Tr, now_ms: i64) -> AnnouncementLine {
         let phase = publishing::phase(row, now_ms);
+        let shown = row.shown(tr.lang);
         AnnouncementLine {
             id: row.id.clone(),
-            title: row.title.clone(),
+            title: shown.texts.title.clone(),
+            title_lang: shown.lang.code(),
+            only_indonesian: shown.only_indonesian,
             category: tr.t(row.category.label_key()).to_string(),
             category_code: row.category.as_str(),
             phase: phase.as_str(),
@@ -56,6 +63,8 @@ pub struct AnnouncementView {
     pub audience: String,
     pub body_html: String,
     pub instruction: String,
+    /// An English reader gets the Indonesian text: the page says so.
+    pub only_indonesian: bool,
     pub expires: Option<String>,
     pub expired: bool,
     pub cancelled: bool,
@@ -81,18 +90,17 @@ impl AnnouncementView {
         let (compared, diff) = match (previous, current) {
             (Some(old), Some(new)) => (
                 Some((new.version, old.version)),
-                render::diff(
-                    &render::as_document(&old.title, &old.body, &old.instruction),
-                    &render::as_document(&new.title, &new.body, &new.instruction),
-                ),
+                render::diff(&render::as_document(old), &render::as_document(new)),
             ),
             _ => (None, Vec::new()),
         };
         let phase = publishing::phase(row, now_ms);
+        let shown = row.shown(tr.lang);
         AnnouncementView {
             audience: tr.t(row.audience.label_key()).to_string(),
-            body_html: render::markdown_html(&row.body),
-            instruction: row.instruction.clone(),
+            body_html: render::markdown_html(&shown.texts.body),
+            instruction: shown.texts.instruction.clone(),
+            only_indonesian: shown.only_indonesian,
             expires: row.expires_at_ms.map(|ms| clock::format_wita(ms, tr.lang)),
             expired: phase == Phase::Expired,
             cancelled: phase == Phase::Cancelled,

@@ -475,6 +475,8 @@ print(json.dumps({
     "self": [l["href"] for l in d.feed.get("links", []) if l.get("rel") == "self"],
     "entries": [{"id": e.id, "title": e.title, "updated": e.updated, "link": e.link,
                  "category": [t["term"] for t in e.get("tags", [])],
+                 "language": e.get("title_detail", {}).get("language"),
+                 "summary": e.get("summary", ""),
                  "content": e.content[0].value if e.get("content") else ""} for e in d.entries]}))
 "#;
 
@@ -826,6 +828,80 @@ async fn emails_to(app: &TestApp, to: &str, subject_part: &str) -> usize {
         .count()
 }
 
+/// The token of a link `…{marker}TOKEN` in a message body.
+fn token_after(message: &Value, marker: &str) -> String {
+    message["body"]
+        .as_str()
+        .unwrap_or_default()
+        .split(marker)
+        .nth(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|token| !token.is_empty())
+        .unwrap_or_else(|| panic!("a {marker} link in {message}"))
+}
+
+fn unsubscribe_token(message: &Value) -> String {
+    token_after(message, "/announcements/unsubscribe?token=")
+}
+
+/// Waits until `count` confirmation messages went to `to`; their tokens, oldest first.
+async fn confirmation_tokens(app: &TestApp, to: &str, count: usize) -> Vec<String> {
+    for _ in 0..200 {
+        let tokens: Vec<String> = app
+            .sent_emails()
+            .iter()
+            .filter(|m| {
+                m["to"] == to
+                    && m["body"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains("/announcements/confirm?token=")
+            })
+            .map(|m| token_after(m, "/announcements/confirm?token="))
+            .collect();
+        if tokens.len() >= count {
+            return tokens;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{count} confirmation messages to {to} were not delivered within 10 s");
+}
+
+/// Subscribes `to` by address through the web form and confirms it with the link sent.
+async fn subscribe_confirmed(app: &TestApp, to: &str, categories: &[&str]) {
+    let earlier = confirmation_tokens(app, to, 0).await.len();
+    let web = app.browser();
+    let mut fields = vec![("channel", "email"), ("address", to)];
+    fields.extend(categories.iter().map(|c| ("categories", *c)));
+    let asked = web.post("/announcements/subscribe", &fields).await;
+    assert_eq!(asked.status(), 200);
+    assert!(
+        asked
+            .text()
+            .await
+            .expect("text")
+            .contains("data-testid=\"confirmation-sent\"")
+    );
+    let secret = confirmation_tokens(app, to, earlier + 1)
+        .await
+        .remove(earlier);
+    let confirmed = web
+        .post("/announcements/confirm", &[("token", &secret)])
+        .await;
+    assert_eq!(confirmed.status(), 200, "confirmed");
+}
+
+async fn deliveries(app: &TestApp, id: &str) -> i64 {
+    app.count(&format!(
+        "SELECT COUNT(*) FROM announcement_deliveries WHERE announcement_id = '{id}'"
+    ))
+    .await
+}
+
 #[tokio::test]
 async fn a_subscriber_gets_each_version_once_and_can_unsubscribe() {
     on_both(async |app| {
@@ -839,17 +915,21 @@ async fn a_subscriber_gets_each_version_once_and_can_unsubscribe() {
         )
         .await;
         assert_eq!(subscribed.status(), 201);
-        let token = subscribed.json::<Value>().await.expect("json")["unsubscribe_token"]
-            .as_str()
-            .expect("token")
-            .to_string();
-        let confirmation = app.wait_for_email(|m| m["to"] == to).await;
+        let outcome = subscribed.json::<Value>().await.expect("json");
+        assert_eq!(outcome["state"], "confirmation_sent");
         assert!(
-            confirmation["body"]
-                .as_str()
-                .unwrap_or_default()
-                .contains(&format!("/announcements/unsubscribe?token={token}"))
+            outcome["unsubscribe_token"].is_null(),
+            "an address alone learns no token"
         );
+        let secret = confirmation_tokens(app, to, 1).await.remove(0);
+        let confirmed = send(
+            &app.api(),
+            Method::POST,
+            "/api/v1/announcement-subscriptions/confirm",
+            Some(json!({"token": secret})),
+        )
+        .await;
+        assert_eq!(confirmed.status(), 204);
 
         let humas = browser_as(app, HUMAS).await;
         published(&humas, "Kebijakan parkir", "Parkir di belakang.", "policy").await;
@@ -860,14 +940,16 @@ async fn a_subscriber_gets_each_version_once_and_can_unsubscribe() {
             "health_protocol",
         )
         .await;
-        app.wait_for_email(|m| {
-            m["to"] == to
-                && m["subject"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains("Protokol DBD")
-        })
-        .await;
+        let first = app
+            .wait_for_email(|m| {
+                m["to"] == to
+                    && m["subject"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains("Protokol DBD")
+            })
+            .await;
+        let token = unsubscribe_token(&first);
         // Several nodes running the dispatcher at once change nothing.
         let (a, b) = tokio::join!(
             announcements::subscriptions::dispatch_due(&app.state),
@@ -970,18 +1052,7 @@ async fn a_scheduled_announcement_reaches_subscribers_when_its_time_comes() {
     on_both(async |app| {
         app.load_demo().await;
         let to = "asn.subscriber@example.id";
-        let web = app.browser();
-        let saved = web
-            .post(
-                "/announcements/subscribe",
-                &[
-                    ("channel", "email"),
-                    ("address", to),
-                    ("categories", "service_change"),
-                ],
-            )
-            .await;
-        assert_eq!(saved.status(), 200);
+        subscribe_confirmed(app, to, &["service_change"]).await;
         let humas = browser_as(app, HUMAS).await;
         let mut fields = form(
             "Loket pindah ke MPP",
@@ -1105,9 +1176,14 @@ async fn the_api_creates_edits_publishes_and_cancels_and_is_documented() {
         for path in ["/api/v1/announcements", "/api/v1/announcements/{id}", "/api/v1/office/announcements",
                      "/api/v1/office/announcements/{id}", "/api/v1/office/announcements/{id}/publish",
                      "/api/v1/office/announcements/{id}/cancel", "/api/v1/announcement-subscriptions",
-                     "/api/v1/announcement-subscriptions/{token}"] {
+                     "/api/v1/announcement-subscriptions/{token}", "/api/v1/office/announcements/{id}/end",
+                     "/api/v1/announcement-subscriptions/confirm"] {
             assert!(doc["paths"][path].is_object(), "{path} is documented");
         }
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas["AnnouncementInput"]["properties"]["title_en"].is_object());
+        assert!(schemas["SubscriptionInput"]["properties"]["internal"].is_object());
+        assert!(schemas["Announcement"]["properties"]["only_in_indonesian"].is_object());
     })
     .await;
 }
@@ -1146,6 +1222,16 @@ async fn the_demo_announcements_load_once_with_two_protocol_versions_and_an_expi
             .await;
         assert!(protocol.contains("data-testid=\"updated-on\""));
         assert!(protocol.contains("data-kind=\"added\">+ - menjaga jarak"));
+        // The service-hours notice has an English text; English readers get it.
+        let english = app.browser();
+        english
+            .post("/lang", &[("lang", "en"), ("next", "/")])
+            .await;
+        let hours = english
+            .text("/announcements/0193a000-0000-7000-8000-00000000a002")
+            .await;
+        assert!(hours.contains("Counter opening hours during December 2026"));
+        assert!(!hours.contains("data-testid=\"only-indonesian\""));
         let expired = visitor
             .text("/announcements/0193a000-0000-7000-8000-00000000a004")
             .await;
@@ -1165,6 +1251,537 @@ async fn the_demo_announcements_load_once_with_two_protocol_versions_and_an_expi
                 .contains("application/cap+xml\" href"),
             "but it is not active"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_address_receives_nothing_until_confirmed_and_an_unopened_link_expires() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let to = "pendatang@example.id";
+        let web = app.browser();
+        let asked = web
+            .post(
+                "/announcements/subscribe",
+                &[
+                    ("channel", "email"),
+                    ("address", to),
+                    ("categories", "policy"),
+                ],
+            )
+            .await;
+        assert_eq!(asked.status(), 200);
+        let secret = confirmation_tokens(app, to, 1).await.remove(0);
+        // Only a hash of the secret is stored.
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM announcement_subscriptions WHERE confirm_token_hash = '{secret}' \
+                 OR unsubscribe_token = '{secret}'"
+            ))
+            .await,
+            0
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM announcement_subscriptions WHERE LENGTH(confirm_token_hash) = 64 AND active = 0")
+                .await,
+            1
+        );
+        let humas = browser_as(app, HUMAS).await;
+        let before = published(&humas, "Parkir kendaraan dinas", "Di halaman belakang.", "policy").await;
+        announcements::subscriptions::dispatch_due(&app.state)
+            .await
+            .expect("round");
+        assert_eq!(deliveries(app, &before).await, 0, "unconfirmed: nothing delivered");
+        // Opening the link only shows the button (a mail scanner confirms nothing).
+        let page = web
+            .text(&format!("/announcements/confirm?token={secret}"))
+            .await;
+        assert!(page.contains("data-testid=\"confirm\""));
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM announcement_subscriptions WHERE active = 1")
+                .await,
+            0
+        );
+        let confirmed = web
+            .post("/announcements/confirm", &[("token", &secret)])
+            .await;
+        assert_eq!(confirmed.status(), 200);
+        assert!(
+            confirmed
+                .text()
+                .await
+                .expect("text")
+                .contains("data-testid=\"confirmed\"")
+        );
+        let twice = web
+            .post("/announcements/confirm", &[("token", &secret)])
+            .await;
+        assert_eq!(twice.status(), 404, "the link works once");
+        let after = published(&humas, "Apel hari Senin", "Pukul 07.30 di halaman kantor.", "policy").await;
+        let message = app
+            .wait_for_email(|m| {
+                m["to"] == to
+                    && m["subject"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains("Apel hari Senin")
+            })
+            .await;
+        assert_eq!(deliveries(app, &after).await, 1);
+        let unsubscribe = unsubscribe_token(&message);
+        // Asking again by address changes nothing until confirmed, and the link in the
+        // earlier message keeps working.
+        let again = web
+            .post(
+                "/announcements/subscribe",
+                &[
+                    ("channel", "email"),
+                    ("address", to),
+                    ("categories", "emergency"),
+                ],
+            )
+            .await;
+        assert_eq!(again.status(), 200);
+        confirmation_tokens(app, to, 2).await;
+        // A third request right away sends nothing more (no flood of messages to an address).
+        let third = web
+            .post(
+                "/announcements/subscribe",
+                &[("channel", "email"), ("address", to), ("categories", "policy")],
+            )
+            .await;
+        assert_eq!(third.status(), 200);
+        announcements::subscriptions::dispatch_due(&app.state)
+            .await
+            .expect("round");
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM outbox WHERE address = '{to}' AND subject LIKE 'Konfirmasi%'"
+            ))
+            .await,
+            2
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM announcement_subscriptions WHERE categories = 'policy' AND active = 1")
+                .await,
+            1
+        );
+        let page = web
+            .text(&format!("/announcements/unsubscribe?token={unsubscribe}"))
+            .await;
+        assert!(page.contains("data-testid=\"unsubscribe\""));
+        let ended = web
+            .post("/announcements/unsubscribe", &[("token", &unsubscribe)])
+            .await;
+        assert_eq!(ended.status(), 200);
+
+        // A request not confirmed within 48 hours expires: the link is refused, the address
+        // is forgotten, and it can be asked for again.
+        let late = "terlambat@example.id";
+        web.post(
+            "/announcements/subscribe",
+            &[("channel", "email"), ("address", late), ("categories", "policy")],
+        )
+        .await;
+        let stale = confirmation_tokens(app, late, 1).await.remove(0);
+        app.sql(&format!(
+            "UPDATE announcement_subscriptions SET confirm_expires_ms = {} WHERE address = '{late}'",
+            clock_ms() - 1
+        ))
+        .await;
+        let refused = web
+            .post("/announcements/confirm", &[("token", &stale)])
+            .await;
+        assert_eq!(refused.status(), 404);
+        assert!(
+            refused
+                .text()
+                .await
+                .expect("text")
+                .contains("data-testid=\"confirm-unknown\"")
+        );
+        assert_eq!(
+            announcements::subscriptions::expire_unconfirmed(&app.state)
+                .await
+                .expect("expires"),
+            1
+        );
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM announcement_subscriptions WHERE address = '{late}'"
+            ))
+            .await,
+            0
+        );
+        subscribe_confirmed(app, late, &["policy"]).await;
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM announcement_subscriptions WHERE address = '{late}' AND active = 1"
+            ))
+            .await,
+            1
+        );
+    })
+    .await;
+}
+
+/// Audience fields for an announcement to all civil servants or to chosen agencies.
+fn internal_form<'a>(
+    title: &'a str,
+    audience: &'a str,
+    agencies: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut fields = form(title, "Untuk ASN.", "policy");
+    fields.retain(|(k, _)| *k != "audience" && *k != "agencies");
+    fields.push(("audience", audience));
+    fields.push(("agencies", agencies));
+    fields
+}
+
+#[tokio::test]
+async fn a_civil_servant_subscribes_to_internal_announcements_that_reach_only_those_who_may_read_them()
+ {
+    on_both(async |app| {
+        app.load_demo().await;
+        let own = "theresia.bano@example.id";
+        app.sql(&format!(
+            "UPDATE users SET email = '{own}' WHERE username = 'asn.alak'"
+        ))
+        .await;
+        let asn = browser_as(app, "asn.alak").await;
+        let form_page = asn.text("/announcements/subscribe").await;
+        assert!(form_page.contains("data-testid=\"internal\""), "offered to civil servants");
+        assert!(form_page.contains(&format!("value=\"{own}\"")));
+        assert!(
+            !app.browser()
+                .text("/announcements/subscribe")
+                .await
+                .contains("data-testid=\"internal\""),
+            "not offered to anonymous visitors"
+        );
+        // Another address cannot carry internal announcements.
+        let refused = asn
+            .post(
+                "/announcements/subscribe",
+                &[
+                    ("channel", "email"),
+                    ("address", "lain@example.id"),
+                    ("categories", "policy"),
+                    ("internal", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        let page = refused.text().await.expect("text");
+        assert!(page.contains("id=\"internal-error\""));
+        assert!(page.contains("value=\"lain@example.id\""), "the input is kept");
+        // The own address is active at once, without confirming.
+        let saved = asn
+            .post(
+                "/announcements/subscribe",
+                &[
+                    ("channel", "email"),
+                    ("address", own),
+                    ("categories", "policy"),
+                    ("internal", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 200);
+        assert!(
+            saved
+                .text()
+                .await
+                .expect("text")
+                .contains("data-testid=\"subscribed\"")
+        );
+        // An anonymous subscriber of the same category.
+        let public = "warga.pesisir@example.id";
+        subscribe_confirmed(app, public, &["policy"]).await;
+        let anonymous_internal = send(
+            &app.api(),
+            Method::POST,
+            "/api/v1/announcement-subscriptions",
+            Some(json!({"channel": "email", "address": "x@example.id", "categories": ["policy"], "internal": true})),
+        )
+        .await;
+        assert_eq!(anonymous_internal.status(), 422);
+
+        let humas = browser_as(app, HUMAS).await;
+        let for_asn = draft(&humas, &internal_form("Apel ASN", "all_asn", "")).await;
+        publish(&humas, &for_asn).await;
+        let for_alak = draft(&humas, &internal_form("Rapat kecamatan", "agencies", "kec-alak")).await;
+        publish(&humas, &for_alak).await;
+        let for_dinkes = draft(&humas, &internal_form("Rapat Dinkes", "agencies", "dinkes")).await;
+        publish(&humas, &for_dinkes).await;
+        announcements::subscriptions::dispatch_due(&app.state)
+            .await
+            .expect("round");
+        app.wait_for_email(|m| m["to"] == own && m["subject"].as_str().unwrap_or_default().contains("Rapat kecamatan"))
+            .await;
+        assert_eq!(emails_to(app, own, "Apel ASN").await, 1);
+        assert_eq!(emails_to(app, own, "Rapat kecamatan").await, 1);
+        assert_eq!(deliveries(app, &for_dinkes).await, 0, "not her agency");
+        assert_eq!(deliveries(app, &for_asn).await, 1, "the anonymous one gets no internal one");
+        assert_eq!(emails_to(app, public, "Apel ASN").await, 0);
+
+        // Checked at dispatch time: moved to another agency, she no longer gets Alak's.
+        app.sql(
+            "UPDATE role_grants SET agency_id = (SELECT id FROM agencies WHERE code = 'bkppd') \
+             WHERE user_id = (SELECT id FROM users WHERE username = 'asn.alak')",
+        )
+        .await;
+        let later = draft(&humas, &internal_form("Rapat kecamatan kedua", "agencies", "kec-alak")).await;
+        publish(&humas, &later).await;
+        announcements::subscriptions::dispatch_due(&app.state)
+            .await
+            .expect("round");
+        assert_eq!(deliveries(app, &later).await, 0);
+
+        // The API does the same for a signed-in civil servant's own address.
+        let asn_api = signed_in(app, "asn.alak").await;
+        let response = send(
+            &asn_api,
+            Method::POST,
+            "/api/v1/announcement-subscriptions",
+            Some(json!({"channel": "email", "address": own, "categories": ["policy", "emergency"], "internal": true})),
+        )
+        .await;
+        assert_eq!(response.status(), 201);
+        let outcome = response.json::<Value>().await.expect("json");
+        assert_eq!(outcome["state"], "active");
+        assert!(outcome["unsubscribe_token"].as_str().is_some_and(|t| !t.is_empty()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn withdrawing_or_ending_an_announcement_tells_those_who_received_it_once() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let receiver = "penerima@example.id";
+        let other = "lain.kategori@example.id";
+        subscribe_confirmed(app, receiver, &["emergency", "health_protocol"]).await;
+        subscribe_confirmed(app, other, &["policy"]).await;
+        let humas = browser_as(app, HUMAS).await;
+
+        // An emergency that is over before its expiry is ended from its page.
+        let mut fields = form("Angin kencang", "Angin kencang di pesisir.", "emergency");
+        fields.retain(|(k, _)| *k != "expires_at");
+        fields.push(("expires_at", "2099-01-01T08:00"));
+        let emergency = draft(&humas, &fields).await;
+        publish(&humas, &emergency).await;
+        app.wait_for_email(|m| m["to"] == receiver && m["subject"].as_str().unwrap_or_default().contains("Angin kencang"))
+            .await;
+        let page = humas.text(&format!("/announcements/{emergency}")).await;
+        assert!(page.contains("data-testid=\"end-announcement\""));
+        let ended = humas
+            .post(&format!("/office/announcements/{emergency}/end"), &[])
+            .await;
+        assert_eq!(ended.status(), 303);
+        app.wait_for_email(|m| m["to"] == receiver && m["subject"].as_str().unwrap_or_default().contains("diakhiri"))
+            .await;
+        let (a, b) = tokio::join!(
+            announcements::subscriptions::dispatch_due(&app.state),
+            announcements::subscriptions::dispatch_due(&app.state)
+        );
+        assert_eq!(a.expect("round") + b.expect("round"), 0, "nothing more to send");
+        assert_eq!(emails_to(app, receiver, "Pengumuman diakhiri: Angin kencang").await, 1, "once");
+        assert_eq!(emails_to(app, other, "Angin kencang").await, 0);
+        assert!(
+            humas.text(&format!("/announcements/{emergency}")).await.contains("data-testid=\"expired\"")
+        );
+        assert_eq!(
+            humas.post(&format!("/office/announcements/{emergency}/end"), &[]).await.status(),
+            409,
+            "ended already"
+        );
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM announcement_cap_messages WHERE announcement_id = '{emergency}' AND msg_type = 'Cancel'"
+            ))
+            .await,
+            1,
+            "the alert is cancelled"
+        );
+
+        // A withdrawn one (through the API) is announced the same way.
+        let protocol = published(&humas, "Protokol DBD", "Kuras bak mandi.", "health_protocol").await;
+        app.wait_for_email(|m| m["to"] == receiver && m["subject"].as_str().unwrap_or_default().contains("Protokol DBD"))
+            .await;
+        let mut office = app.api();
+        office.sign_in(HUMAS, DEMO_PASSWORD).await;
+        let cancelled = send(&office, Method::POST, &format!("/api/v1/office/announcements/{protocol}/cancel"), None).await;
+        assert_eq!(cancelled.status(), 200);
+        app.wait_for_email(|m| m["to"] == receiver && m["subject"].as_str().unwrap_or_default().contains("dibatalkan"))
+            .await;
+        let message = app
+            .sent_emails()
+            .into_iter()
+            .find(|m| m["to"] == receiver && m["subject"].as_str().unwrap_or_default().contains("dibatalkan"))
+            .expect("the notice");
+        assert!(!unsubscribe_token(&message).is_empty(), "with its unsubscribe link");
+        announcements::subscriptions::dispatch_due(&app.state).await.expect("round");
+        assert_eq!(emails_to(app, receiver, "Pengumuman dibatalkan: Protokol DBD").await, 1);
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM announcement_deliveries WHERE announcement_id = '{protocol}' AND version = 0"
+            ))
+            .await,
+            1
+        );
+        // Moving the expiry of a showing one into the past ends it early too.
+        let shelter = published(&humas, "Posko banjir", "Posko di kantor lurah.", "health_protocol").await;
+        app.wait_for_email(|m| {
+            m["to"] == receiver && m["subject"].as_str().unwrap_or_default().contains("Posko banjir")
+        })
+        .await;
+        let mut past = form("Posko banjir", "Posko di kantor lurah.", "health_protocol");
+        past.retain(|(k, _)| *k != "expires_at");
+        past.push(("expires_at", "2020-01-01T08:00"));
+        assert_eq!(edit(&humas, &shelter, "1", &past).await.status(), 303);
+        app.wait_for_email(|m| {
+            m["to"] == receiver
+                && m["subject"].as_str().unwrap_or_default() == "Pengumuman diakhiri: Posko banjir"
+        })
+        .await;
+        announcements::subscriptions::dispatch_due(&app.state).await.expect("round");
+        assert_eq!(emails_to(app, receiver, "Pengumuman diakhiri: Posko banjir").await, 1);
+        assert_eq!(emails_to(app, receiver, "diperbarui: Posko banjir").await, 0, "no update of an ended one");
+        // A draft withdrawn before anyone got it tells no one.
+        let unsent = draft(&humas, &form("Draf DBD", "Belum terbit.", "health_protocol")).await;
+        assert_eq!(
+            humas.post(&format!("/office/announcements/{unsent}/cancel"), &[]).await.status(),
+            303
+        );
+        announcements::subscriptions::dispatch_due(&app.state).await.expect("round");
+        assert_eq!(deliveries(app, &unsent).await, 0);
+    })
+    .await;
+}
+
+/// A public announcement with an English text.
+fn bilingual<'a>(title: &'a str, title_en: &'a str, category: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut fields = form(title, "Isi dalam bahasa Indonesia.", category);
+    fields.retain(|(k, _)| *k != "instruction");
+    fields.extend([
+        ("instruction", "Ikuti arahan petugas."),
+        ("summary", "Ringkasan Indonesia."),
+        ("title_en", title_en),
+        ("summary_en", "English summary."),
+        ("body_en", "Body in English."),
+        ("instruction_en", "Follow the officers."),
+    ]);
+    fields
+}
+
+#[tokio::test]
+async fn an_english_text_is_shown_to_english_readers_in_pages_api_feeds_and_cap() {
+    if !tool_available("xmllint", &["--version"], "xmllint (libxml2-utils)")
+        || !tool_available(
+            "python3",
+            &["-c", "import feedparser"],
+            "python3-feedparser",
+        )
+    {
+        return;
+    }
+    on_both(async |app| {
+        app.load_demo().await;
+        let humas = browser_as(app, HUMAS).await;
+        // Half an English text is refused next to its fields, and the form keeps it.
+        let mut half = form("Jam layanan", "Isi.", "policy");
+        half.push(("summary_en", "Only a summary"));
+        let refused = humas.post("/office/announcements/new", &half).await;
+        assert_eq!(refused.status(), 422);
+        let page = refused.text().await.expect("text");
+        assert!(page.contains("id=\"title_en-error\"") && page.contains("id=\"body_en-error\""));
+        assert!(page.contains("Only a summary"));
+
+        let both = draft(&humas, &bilingual("Banjir di Alak", "Flood in Alak", "emergency")).await;
+        publish(&humas, &both).await;
+        let only_id = published(&humas, "Parkir baru", "Parkir di belakang.", "policy").await;
+
+        let indonesian = app.browser();
+        assert!(indonesian.text(&format!("/announcements/{both}")).await.contains("Banjir di Alak"));
+        let english = app.browser();
+        english.post("/lang", &[("lang", "en"), ("next", "/")]).await;
+        let page = english.text(&format!("/announcements/{both}")).await;
+        assert!(page.contains("Flood in Alak") && page.contains("Body in English.") && page.contains("Follow the officers."));
+        assert!(!page.contains("data-testid=\"only-indonesian\""));
+        assert!(page.contains("lang=\"en\" data-testid=\"announcement-text\""));
+        let page = english.text(&format!("/announcements/{only_id}")).await;
+        assert!(page.contains("Parkir baru"));
+        assert!(page.contains("data-testid=\"only-indonesian\""));
+        assert!(page.contains("This announcement is only available in Indonesian."));
+        assert!(page.contains("lang=\"id\" data-testid=\"announcement-text\""));
+        let list = english.text("/announcements").await;
+        assert!(list.contains("Flood in Alak"));
+        assert!(list.contains("href=\"/feeds/announcements.atom?lang=en\" data-testid=\"atom-link\""));
+
+        // The API: English when asked for and written, else Indonesian, saying so.
+        let listed: Value = app
+            .api()
+            .request(Method::GET, "/api/v1/announcements")
+            .header("Accept-Language", "en")
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let find = |id: &str| listed.as_array().expect("list").iter().find(|a| a["id"] == id).cloned().expect("listed");
+        let a = find(&both);
+        assert_eq!((a["language"].as_str(), a["title"].as_str(), a["summary"].as_str()), (Some("en"), Some("Flood in Alak"), Some("English summary.")));
+        assert_eq!(a["indonesian"]["title"], "Banjir di Alak");
+        assert_eq!(a["only_in_indonesian"], false);
+        let b = find(&only_id);
+        assert_eq!((b["language"].as_str(), b["only_in_indonesian"].as_bool()), (Some("id"), Some(true)));
+        assert!(b["english"].is_null());
+        let default: Value = app.api().request(Method::GET, &format!("/api/v1/announcements/{both}")).send().await.expect("send").json().await.expect("json");
+        assert_eq!(default["title"], "Banjir di Alak");
+
+        // An English edit is a new version whose change shows in the history.
+        let mut changed = bilingual("Banjir di Alak", "Flood in Alak district", "emergency");
+        changed.retain(|(k, _)| *k != "body_en");
+        changed.push(("body_en", "Body in English, updated."));
+        assert_eq!(edit(&humas, &both, "1", &changed).await.status(), 303);
+        let history = indonesian.text(&format!("/announcements/{both}?changes=2")).await;
+        assert!(history.contains("data-kind=\"added\">+ Body in English, updated."));
+        assert!(history.contains("data-kind=\"removed\">- Body in English."));
+
+        // CAP: a second info block in English, still valid against the schema.
+        let identifier = {
+            use sqlx::Row as _;
+            sqlx::query("SELECT identifier FROM announcement_cap_messages WHERE announcement_id = $1 ORDER BY sent_ms DESC, identifier DESC")
+                .bind(&both).fetch_one(&app.state.db.read).await.expect("a CAP message").get::<String, _>("identifier")
+        };
+        let alert = indonesian.text(&format!("/cap/alerts/{identifier}.xml")).await;
+        xmllint_valid(&alert);
+        assert_eq!(alert.matches("<info>").count(), 2);
+        assert!(alert.contains("<language>id-ID</language>") && alert.contains("<language>en-US</language>"));
+        assert!(alert.contains("<headline>Flood in Alak district</headline>"));
+        assert!(alert.contains("<instruction>Follow the officers.</instruction>"));
+        let only_id_alert_count = alert.matches("<event>").count();
+        assert_eq!(only_id_alert_count, 2);
+
+        // Atom: the Indonesian feed stays Indonesian; the English one marks what is not.
+        let feed = feedparser(&indonesian.text("/feeds/announcements.atom").await);
+        assert_eq!(feed["bozo"], 0, "{}", feed["error"]);
+        let entry = |feed: &Value, id: &str| feed["entries"].as_array().expect("entries").iter().find(|e| e["id"] == format!("urn:uuid:{id}")).cloned().expect("entry");
+        assert_eq!(entry(&feed, &both)["title"], "Banjir di Alak");
+        assert_eq!(entry(&feed, &both)["language"], "id");
+        assert_eq!(entry(&feed, &both)["summary"], "Ringkasan Indonesia.");
+        let raw = indonesian.text("/feeds/announcements.atom?lang=en").await;
+        assert!(raw.contains("xml:lang=\"en\">"));
+        let feed = feedparser(&raw);
+        assert_eq!(feed["bozo"], 0, "{}", feed["error"]);
+        assert_eq!(entry(&feed, &both)["title"], "Flood in Alak district");
+        assert_eq!(entry(&feed, &both)["language"], "en");
+        assert_eq!(entry(&feed, &only_id)["title"], "Parkir baru");
+        assert_eq!(entry(&feed, &only_id)["language"], "id");
+        assert!(feed["self"][0].as_str().unwrap_or_default().ends_with("/feeds/announcements.atom?lang=en"));
     })
     .await;
 }

@@ -477,6 +477,8 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             // Publishing a published one and cancelling a cancelled one are refused (409).
             door(Method::POST, &format!("/office/announcements/{live}/publish"), &owners),
             door(Method::POST, &format!("/office/announcements/{withdrawn}/cancel"), &owners),
+            // Ending: the first owner ends it, the others are refused as "not now" (409).
+            door(Method::POST, &format!("/office/announcements/{live}/end"), &owners),
             Door {
                 json: Some(serde_json::json!({})),
                 ..door(Method::POST, "/api/v1/office/announcements", &authors)
@@ -487,6 +489,7 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             },
             door(Method::POST, &format!("/api/v1/office/announcements/{live}/publish"), &owners),
             door(Method::POST, &format!("/api/v1/office/announcements/{withdrawn}/cancel"), &owners),
+            door(Method::POST, &format!("/api/v1/office/announcements/{live}/end"), &owners),
         ]);
         // The dashboard: leaders (of any agency: each sees their own) and superadmins; a
         // chosen agency only by its leaders and superadmins.

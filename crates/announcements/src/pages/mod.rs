@@ -1,6 +1,7 @@
 //! HTML pages: the public list and page of an announcement (with "updated on …" and what
-//! changed), subscribing and unsubscribing, and the office: the list, the form to write or edit
-//! one (carrying the version it was based on), publish and cancel.
+//! changed, in the reader's language where written), and the office: the list, the form to
+//! write or edit one (carrying the version it was based on), publish, end early and cancel.
+//! Subscribing, confirming and unsubscribing are in `subscriptions`.
 
 use askama::Template;
 use axum::{
@@ -28,21 +29,14 @@ use crate::{
     feeds,
     model::{AnnouncementInput, Audience, Category, wita_input},
     publishing, store,
-    subscriptions::{self, SubscriptionInput},
     views::{AnnouncementLine, AnnouncementView},
 };
+
+mod subscriptions;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/announcements", get(list_page))
-        .route(
-            "/announcements/subscribe",
-            get(subscribe_form).post(subscribe),
-        )
-        .route(
-            "/announcements/unsubscribe",
-            get(unsubscribe_form).post(unsubscribe),
-        )
         .route("/announcements/{id}", get(announcement_page))
         .route("/office/announcements", get(office_list))
         .route("/office/announcements/new", get(new_form).post(create))
@@ -52,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/office/announcements/{id}/publish", post(publish))
         .route("/office/announcements/{id}/cancel", post(cancel))
+        .route("/office/announcements/{id}/end", post(end))
+        .merge(subscriptions::routes())
 }
 
 /// Visible announcements showing now, in list order.
@@ -120,9 +116,15 @@ async fn list_page(
             current: chosen == Some(c),
         })
         .collect();
+    // English readers get the English feed (entries without English text stay Indonesian).
+    let lang_query = if shell.tr.lang == platform::web::i18n::Lang::En {
+        "?lang=en"
+    } else {
+        ""
+    };
     let feed = match chosen {
-        Some(c) => format!("/feeds/announcements/{}.atom", c.slug()),
-        None => "/feeds/announcements.atom".to_string(),
+        Some(c) => format!("/feeds/announcements/{}.atom{lang_query}", c.slug()),
+        None => format!("/feeds/announcements.atom{lang_query}"),
     };
     let body = ListPage {
         shell,
@@ -147,6 +149,7 @@ struct AnnouncementPage {
     shell: Shell,
     a: AnnouncementView,
     manage: bool,
+    can_end: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -181,10 +184,16 @@ async fn announcement_page(
     let manage = user
         .as_ref()
         .is_some_and(|u| publishing::may_manage(u, &row));
+    let can_end = manage && publishing::may_end(&row, now);
     let a = AnnouncementView::new(&row, &versions, query.changes.parse().ok(), &shell.tr, now);
-    let body = AnnouncementPage { shell, a, manage }
-        .render()
-        .map_err(|e| WebError::Internal(e.into()))?;
+    let body = AnnouncementPage {
+        shell,
+        a,
+        manage,
+        can_end,
+    }
+    .render()
+    .map_err(|e| WebError::Internal(e.into()))?;
     Ok(feeds::conditional(
         &headers,
         body,
@@ -194,165 +203,11 @@ async fn announcement_page(
     ))
 }
 
-// ---------- subscriptions ----------
-
-#[derive(Template)]
-#[template(path = "subscribe.html")]
-struct SubscribePage {
-    shell: Shell,
-    errors: Vec<FieldError>,
-    channel: String,
-    address: String,
-    chosen: Vec<String>,
-    categories: Vec<(&'static str, String)>,
-    done: bool,
-}
-
-impl SubscribePage {
-    fn has_error(&self, name: &str) -> bool {
-        self.errors.iter().any(|e| e.field == name)
-    }
-}
-
-fn subscribe_page(
-    shell: Shell,
-    errors: Vec<FieldError>,
-    input: SubscriptionInput,
-    done: bool,
-) -> SubscribePage {
-    let categories = Category::ALL
-        .into_iter()
-        .map(|c| (c.as_str(), shell.t(c.label_key()).to_string()))
-        .collect();
-    SubscribePage {
-        errors,
-        channel: input.channel,
-        address: input.address,
-        chosen: input.categories,
-        categories,
-        done,
-        shell,
-    }
-}
-
-async fn subscribe_form(
-    State(app): State<AppState>,
-    shell: Shell,
-    MaybeUser(user): MaybeUser,
-) -> Result<Response, WebError> {
-    let mut input = SubscriptionInput {
-        channel: "email".into(),
-        categories: Category::ALL
-            .iter()
-            .map(|c| c.as_str().to_string())
-            .collect(),
-        ..SubscriptionInput::default()
-    };
-    if let Some(user) = &user
-        && let Some(contact) = accounts::contact(&app, &user.id).await?
-    {
-        match (contact.email, contact.phone) {
-            (Some(email), _) => input.address = email,
-            (None, Some(phone)) => {
-                input.channel = "sms".into();
-                input.address = phone;
-            }
-            (None, None) => {}
-        }
-    }
-    page(
-        &subscribe_page(shell, Vec::new(), input, false),
-        StatusCode::OK,
-    )
-}
-
-/// The form's fields; `categories` repeats, which serde_urlencoded cannot read into a Vec.
-fn subscription_from_pairs(pairs: Vec<(String, String)>) -> SubscriptionInput {
-    let mut input = SubscriptionInput::default();
-    for (name, value) in pairs {
-        match name.as_str() {
-            "channel" => input.channel = value,
-            "address" => input.address = value,
-            "categories" => input.categories.push(value),
-            _ => {}
-        }
-    }
-    input
-}
-
-async fn subscribe(
-    State(app): State<AppState>,
-    shell: Shell,
-    MaybeUser(user): MaybeUser,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let input = subscription_from_pairs(pairs);
-    match input.check() {
-        Err(problems) => {
-            let errors = field_errors(&shell.tr, &problems);
-            page(
-                &subscribe_page(shell, errors, input, false),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-        Ok(subscription) => {
-            subscriptions::subscribe(&app, user.as_ref(), &subscription, shell.tr.lang).await?;
-            page(
-                &subscribe_page(shell, Vec::new(), input, true),
-                StatusCode::OK,
-            )
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "unsubscribe.html")]
-struct UnsubscribePage {
-    shell: Shell,
-    token: String,
-    /// `None`: ask; `Some(true)`: done; `Some(false)`: the link is not valid (any more).
-    outcome: Option<bool>,
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
+/// A form carrying one token (confirm, unsubscribe) or only the CSRF token (office actions).
 struct TokenInput {
     token: String,
-}
-
-async fn unsubscribe_form(
-    shell: Shell,
-    Query(query): Query<TokenInput>,
-) -> Result<Response, WebError> {
-    page(
-        &UnsubscribePage {
-            shell,
-            token: query.token,
-            outcome: None,
-        },
-        StatusCode::OK,
-    )
-}
-
-async fn unsubscribe(
-    State(app): State<AppState>,
-    shell: Shell,
-    CsrfForm(input): CsrfForm<TokenInput>,
-) -> Result<Response, WebError> {
-    let done = subscriptions::unsubscribe(&app, &input.token).await?;
-    let status = if done {
-        StatusCode::OK
-    } else {
-        StatusCode::NOT_FOUND
-    };
-    page(
-        &UnsubscribePage {
-            shell,
-            token: input.token,
-            outcome: Some(done),
-        },
-        status,
-    )
 }
 
 // ---------- the office ----------
@@ -516,6 +371,11 @@ fn input_of(row: &store::AnnouncementRow, agency_codes: Vec<String>) -> Announce
         title: row.title.clone(),
         body: row.body.clone(),
         instruction: row.instruction.clone(),
+        summary: row.summary.clone(),
+        title_en: row.english.title.clone(),
+        summary_en: row.english.summary.clone(),
+        body_en: row.english.body.clone(),
+        instruction_en: row.english.instruction.clone(),
         publish_at: row.publish_at_ms.map(wita_input).unwrap_or_default(),
         expires_at: row.expires_at_ms.map(wita_input).unwrap_or_default(),
         pinned: if row.pinned {
@@ -608,6 +468,16 @@ async fn publish(
     CsrfForm(_): CsrfForm<TokenInput>,
 ) -> Result<Response, WebError> {
     publishing::publish(&app, &user, &id).await?;
+    Ok(Redirect::to(&format!("/announcements/{id}")).into_response())
+}
+
+async fn end(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<TokenInput>,
+) -> Result<Response, WebError> {
+    publishing::end(&app, &user, &id).await?;
     Ok(Redirect::to(&format!("/announcements/{id}")).into_response())
 }
 
