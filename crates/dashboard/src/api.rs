@@ -14,13 +14,15 @@ use utoipa::OpenApi;
 
 use crate::{
     error::DashboardError,
-    figures::{self, IkmFigure, PeriodFigures, SeriesPoint, ServiceLine, ServicePanel},
+    figures::{
+        self, CapacityPanel, IkmFigure, PeriodFigures, SeriesPoint, ServiceLine, ServicePanel,
+    },
     filters::{self, FilterInput, Filters, Visibility},
 };
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(dashboard_services, public_services),
+    paths(dashboard_services, dashboard_capacity, public_services),
     components(schemas(
         ServicePanel,
         PeriodFigures,
@@ -36,6 +38,7 @@ pub struct ApiDoc;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/dashboard/services", get(dashboard_services))
+        .route("/api/v1/dashboard/capacity", get(dashboard_capacity))
         .route("/api/v1/statistics/services", get(public_services))
 }
 
@@ -79,6 +82,24 @@ async fn dashboard_services(
     let filters = filters::check(&app, &input, &visibility, crate::today_wita()).await?;
     Ok(Json(
         figures::services_panel(&app, &filters, shell.tr.lang).await?,
+    ))
+}
+
+/// ASN capacity figures for leaders: JP compliance per agency in the year the period ends and
+/// the ten largest competency gaps (of the chosen agency, or of those the reader sees).
+#[utoipa::path(get, path = "/api/v1/dashboard/capacity", tag = "dashboard", security(("bearer" = [])),
+    params(FilterInput),
+    responses((status = 200, body = CapacityPanel), (status = 403), (status = 422)))]
+async fn dashboard_capacity(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Query(input): Query<FilterInput>,
+) -> Result<Json<CapacityPanel>, WebError> {
+    let visibility = filters::visibility(&app, &user).await?;
+    let filters = filters::check(&app, &input, &visibility, crate::today_wita()).await?;
+    Ok(Json(
+        figures::capacity_panel(&app, &user, &filters, &visibility, shell.tr.lang).await?,
     ))
 }
 

@@ -13,7 +13,10 @@ use services::{
 };
 use utoipa::ToSchema;
 
-use crate::{error::DashboardError, filters::Filters};
+use crate::{
+    error::DashboardError,
+    filters::{Filters, Visibility},
+};
 
 /// The figures of one period.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -257,4 +260,60 @@ fn cell(text: &str) -> String {
     } else {
         text
     }
+}
+
+/// The ASN capacity panel: JP compliance per agency in the year the period ends, and the
+/// largest competency gaps (from the gap totals kept on write).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CapacityPanel {
+    pub year: i64,
+    pub compliance: Vec<capacity::jp::AgencyCompliance>,
+    /// At most ten, largest total gap first.
+    pub top_gaps: Vec<capacity::needs::NeedRow>,
+}
+
+pub async fn capacity_panel(
+    app: &AppState,
+    user: &platform::auth::CurrentUser,
+    filters: &Filters,
+    visibility: &Visibility,
+    lang: Lang,
+) -> Result<CapacityPanel, DashboardError> {
+    use capacity::needs::{self, Grouping};
+    let year = i64::from(filters.period.last.year());
+    let codes: Vec<&str> = visibility
+        .agencies
+        .iter()
+        .filter(|a| filters.agency_ids.is_empty() || filters.agency_ids.contains(&a.id))
+        .map(|a| a.code.as_str())
+        .collect();
+    let internal =
+        |e: capacity::CapacityError| DashboardError::Internal(anyhow::anyhow!("capacity: {e}"));
+    let compliance = capacity::jp::compliance(app, user, year)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|c| codes.contains(&c.agency_code.as_str()))
+        .collect();
+    let mut top_gaps = match (&filters.agency, visibility.everything) {
+        (Some(agency), _) => needs::analyse(app, user, Grouping::Competency, &agency.code, lang)
+            .await
+            .map_err(internal)?,
+        (None, true) => needs::analyse(app, user, Grouping::Competency, "", lang)
+            .await
+            .map_err(internal)?,
+        // An agency head: the gaps of their agencies, per agency.
+        (None, false) => needs::analyse(app, user, Grouping::Agency, "", lang)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .filter(|r| codes.contains(&r.agency_code.as_str()))
+            .collect(),
+    };
+    top_gaps.truncate(10);
+    Ok(CapacityPanel {
+        year,
+        compliance,
+        top_gaps,
+    })
 }

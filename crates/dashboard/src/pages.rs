@@ -25,7 +25,7 @@ use serde::Deserialize;
 use crate::{
     charts::{self, Series},
     error::DashboardError,
-    figures::{self, ServiceLine, ServicePanel},
+    figures::{self, CapacityPanel, ServiceLine, ServicePanel},
     filters::{self, FilterInput, Visibility},
 };
 
@@ -160,6 +160,28 @@ fn sla_chart(lines: &[ServiceLine], tr: &Tr) -> String {
     )
 }
 
+fn gaps_chart(capacity: &CapacityPanel, tr: &Tr) -> String {
+    let rows: Vec<(String, f64)> = capacity
+        .top_gaps
+        .iter()
+        .map(|g| {
+            let name = if g.agency_code.is_empty() {
+                g.competency_name.clone()
+            } else {
+                format!("{} · {}", g.competency_name, g.agency_code)
+            };
+            (name, g.total_gap as f64)
+        })
+        .collect();
+    charts::bars(
+        "chart-gaps",
+        tr.t("dashboard.top_gaps"),
+        tr.t("dashboard.top_gaps_desc"),
+        &rows,
+        "",
+    )
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -169,9 +191,11 @@ struct DashboardPage {
     agencies: Vec<Choice>,
     services: Vec<Choice>,
     panel: Option<ServicePanel>,
+    capacity: Option<CapacityPanel>,
     kpis: Vec<Kpi>,
     series_svg: String,
     sla_svg: String,
+    gaps_svg: String,
     export_query: String,
 }
 
@@ -243,15 +267,17 @@ async fn dashboard(
     let visibility = filters::visibility(&app, &user).await?;
     let (agencies, services) = choices(&app, &visibility, shell.tr.lang).await?;
     let checked = filters::check(&app, &input, &visibility, crate::today_wita()).await;
-    let (status, errors, panel) = match checked {
+    let (status, errors, panel, capacity) = match checked {
         Ok(filters) => (
             StatusCode::OK,
             Vec::new(),
             Some(figures::services_panel(&app, &filters, shell.tr.lang).await?),
+            Some(figures::capacity_panel(&app, &user, &filters, &visibility, shell.tr.lang).await?),
         ),
         Err(DashboardError::Invalid(problems)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             field_errors(&shell.tr, &problems),
+            None,
             None,
         ),
         Err(other) => return Err(other.into()),
@@ -264,6 +290,9 @@ async fn dashboard(
         ),
         None => (Vec::new(), String::new(), String::new()),
     };
+    let gaps_svg = capacity
+        .as_ref()
+        .map_or_else(String::new, |c| gaps_chart(c, &shell.tr));
     page(
         &DashboardPage {
             export_query: query_string(&input),
@@ -273,9 +302,11 @@ async fn dashboard(
             agencies,
             services,
             panel,
+            capacity,
             kpis,
             series_svg,
             sla_svg,
+            gaps_svg,
         },
         status,
     )

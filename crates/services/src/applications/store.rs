@@ -178,17 +178,23 @@ pub async fn update_submitted(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE applications SET status = 'submitted', tracking_number = $2, due_day = $3, submitted_ms = $4, \
-         version = version + 1, updated_ms = $4 WHERE id = $1 AND status = 'draft'",
+         version = version + 1, updated_ms = $4 WHERE id = $1 AND status = 'draft' RETURNING agency_id, service_id",
     )
     .bind(id)
     .bind(tracking)
     .bind(due_day)
     .bind(at_ms)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    let submitted = done.rows_affected() == 1;
-    if submitted {
-        crate::stats::on_submitted(conn, id, at_ms).await?;
+    let submitted = done.is_some();
+    if let Some(row) = done {
+        crate::stats::on_submitted(
+            conn,
+            &row.try_get::<String, _>("agency_id")?,
+            &row.try_get::<String, _>("service_id")?,
+            at_ms,
+        )
+        .await?;
     }
     Ok(submitted)
 }

@@ -503,6 +503,7 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             door(Method::GET, "/dashboard", &dashboard_readers),
             door(Method::GET, "/dashboard/services.csv", &dashboard_readers),
             door(Method::GET, "/api/v1/dashboard/services", &dashboard_readers),
+            door(Method::GET, "/api/v1/dashboard/capacity", &dashboard_readers),
             door(Method::GET, "/api/v1/dashboard/services?agency=kec-alak", &alak_readers),
             door(Method::GET, "/dashboard?agency=kec-alak", &alak_readers),
         ]);

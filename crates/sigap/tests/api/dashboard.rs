@@ -548,3 +548,35 @@ async fn bad_filters_are_named_and_an_agency_head_sees_only_their_agency() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_capacity_panel_shows_jp_compliance_and_the_largest_gaps_of_the_readers_agencies() {
+    on_both(async |app| {
+        app.load_demo().await;
+        capacity::demo::load(&app.state).await.expect("capacity demo");
+        let leader = signed_in(app, "pimpinan.kota").await;
+        let body: Value = send(&leader, Method::GET, "/api/v1/dashboard/capacity", None).await.json().await.expect("json");
+        let year = i64::from(day_of(platform::clock::now_ms()).year());
+        assert_eq!(body["year"], year);
+        // The same figures as the capacity part's own reports.
+        let compliance: Value = send(&leader, Method::GET, &format!("/api/v1/jp/compliance?year={year}"), None).await.json().await.expect("json");
+        assert_eq!(body["compliance"], compliance);
+        let needs: Value = send(&leader, Method::GET, "/api/v1/training-needs?group=competency", None).await.json().await.expect("json");
+        let top: Vec<Value> = needs.as_array().expect("rows").iter().take(10).cloned().collect();
+        assert!(!top.is_empty());
+        assert_eq!(body["top_gaps"], Value::Array(top));
+        let web = app.browser();
+        web.login_ok("pimpinan.kota", DEMO_PASSWORD).await;
+        let page = web.text("/dashboard").await;
+        assert!(page.contains("data-testid=\"jp-compliance\"") && page.contains("data-testid=\"top-gaps\"") && page.contains("chart-gaps-t"), "{page}");
+        // An agency head sees the compliance of their agencies only.
+        app.sql("INSERT INTO role_grants (user_id, role, agency_id, granted_ms) SELECT u.id, 'leader', a.id, 0 \
+                 FROM users u, agencies a WHERE u.username = 'verifikator.alak' AND a.code = 'kec-alak'").await;
+        let head = signed_in(app, "verifikator.alak").await;
+        let body: Value = send(&head, Method::GET, "/api/v1/dashboard/capacity", None).await.json().await.expect("json");
+        let codes: Vec<&str> = body["compliance"].as_array().expect("rows").iter().filter_map(|r| r["agency_code"].as_str()).collect();
+        assert!(codes.contains(&"kec-alak") && !codes.contains(&"dinkes") && !codes.contains(&"bkppd"), "{codes:?}");
+        assert!(body["top_gaps"].as_array().expect("rows").iter().all(|g| g["agency_code"] == "kec-alak" || g["agency_code"].as_str().is_some_and(|c| c.starts_with("kel-"))), "{body}");
+    })
+    .await;
+}
