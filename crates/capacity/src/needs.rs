@@ -10,6 +10,7 @@ use platform::{
     AppState,
     auth::{CurrentUser, Role},
     web::i18n::Lang,
+    web::text::csv_cell,
 };
 use serde::Serialize;
 use sqlx::Row as _;
@@ -160,21 +161,6 @@ pub async fn analyse(
     Ok(out)
 }
 
-/// One CSV cell: quoted when needed, and a leading `=`, `+`, `-` or `@` neutralised so a
-/// spreadsheet never runs it as a formula.
-fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 /// The analysis as CSV (UTF-8 with a byte-order mark, so Excel reads the names right).
 pub fn to_csv(rows: &[NeedRow]) -> String {
     let mut out = String::from(
@@ -188,32 +174,19 @@ pub fn to_csv(rows: &[NeedRow]) -> String {
             .collect::<Vec<_>>()
             .join("; ");
         let line = [
-            cell(&r.agency_code),
-            cell(&r.agency_name),
-            cell(&r.unit),
-            cell(&r.competency_code),
-            cell(&r.competency_name),
+            csv_cell(&r.agency_code),
+            csv_cell(&r.agency_name),
+            csv_cell(&r.unit),
+            csv_cell(&r.competency_code),
+            csv_cell(&r.competency_name),
             r.employees.to_string(),
             r.with_gap.to_string(),
             r.total_gap.to_string(),
-            cell(&sessions),
+            csv_cell(&sessions),
         ]
         .join(",");
         out.push_str(&line);
         out.push_str("\r\n");
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(cell("Seksi Umum"), "Seksi Umum");
-        assert_eq!(cell("a, b"), "\"a, b\"");
-        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-    }
 }

@@ -5,7 +5,10 @@
 
 use std::collections::HashMap;
 
-use platform::{AppState, web::i18n::Lang};
+use platform::{
+    AppState,
+    web::{i18n::Lang, text::csv_cell},
+};
 use serde::Serialize;
 use services::{
     skm::Ikm,
@@ -227,8 +230,8 @@ pub fn lines_csv(lines: &[ServiceLine]) -> String {
     for l in lines {
         let ikm = l.ikm.as_ref();
         let row = [
-            cell(&l.code),
-            cell(&l.name),
+            csv_cell(&l.code),
+            csv_cell(&l.name),
             l.counts.received.to_string(),
             l.counts.completed.to_string(),
             l.counts.completed_on_time.to_string(),
@@ -247,19 +250,6 @@ pub fn lines_csv(lines: &[ServiceLine]) -> String {
         out.push_str("\r\n");
     }
     out
-}
-
-fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
 
 /// The ASN capacity panel: JP compliance per agency in the year the period ends, and the

@@ -1,6 +1,7 @@
 //! Text that staff write and the public reads: Markdown rendered as HTML with everything unsafe
 //! removed, and the line diff between two versions of a text. Announcements and the knowledge
-//! base both publish this way, so a page never runs what someone typed.
+//! base both publish this way, so a page never runs what someone typed. Also the one CSV cell
+//! rule of every export.
 
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
@@ -30,6 +31,21 @@ pub struct DiffLine {
     pub text: String,
 }
 
+/// One CSV cell: quoted when needed, and a leading `=`, `+`, `-` or `@` neutralised with an
+/// apostrophe so a spreadsheet never runs a typed value as a formula (CSV injection).
+pub fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
 /// What changed from `old` to `new`, line by line.
 pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
     TextDiff::from_lines(old, new)
@@ -48,6 +64,14 @@ pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_cell("Seksi Umum"), "Seksi Umum");
+        assert_eq!(csv_cell("a, b"), "\"a, b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
 
     #[test]
     fn markdown_is_rendered() {
