@@ -99,6 +99,18 @@ pub(crate) async fn on_status(
     to: Status,
     at_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    count_status(conn, application_id, to, at_ms, None).await
+}
+
+/// [`on_status`] with the holiday calendar already at hand (the rebuild loads it once for all
+/// events); `None` loads it when a completion needs it.
+async fn count_status(
+    conn: &mut AnyConnection,
+    application_id: &str,
+    to: Status,
+    at_ms: i64,
+    calendar: Option<&Calendar>,
+) -> Result<(), sqlx::Error> {
     let column = match to {
         Status::ReturnedForRevision => "returned",
         Status::Issued => "issued",
@@ -135,9 +147,15 @@ pub(crate) async fn on_status(
         on_time,
     )
     .await?;
-    let working_days = calendar_in(conn)
-        .await?
-        .working_days_between(calendar::wita_date(submitted_ms), day);
+    let loaded;
+    let calendar = match calendar {
+        Some(calendar) => calendar,
+        None => {
+            loaded = calendar_in(conn).await?;
+            &loaded
+        }
+    };
+    let working_days = calendar.working_days_between(calendar::wita_date(submitted_ms), day);
     sqlx::query(
         "INSERT INTO service_duration_stats (day, agency_id, service_id, working_days, completed) VALUES ($1, $2, $3, $4, 1) \
          ON CONFLICT (day, agency_id, service_id, working_days) DO UPDATE SET completed = service_duration_stats.completed + 1",
@@ -220,14 +238,16 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
     )
     .fetch_all(&mut *tx)
     .await?;
+    let holidays = calendar_in(&mut tx).await?;
     for row in &events {
         let status: String = row.try_get("status")?;
         if let Some(status) = Status::parse(&status) {
-            on_status(
+            count_status(
                 &mut tx,
                 &row.try_get::<String, _>("application_id")?,
                 status,
                 row.try_get("at_ms")?,
+                Some(&holidays),
             )
             .await?;
         }
