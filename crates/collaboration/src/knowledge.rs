@@ -126,9 +126,17 @@ struct ArticleDraft {
 
 pub(crate) fn tags_of(raw: &str) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
-    for tag in raw.split(',').map(|t| crate::one_line(t).to_lowercase()) {
+    // Cut to 40 characters before the duplicate check: two long tags that differ only past the
+    // cut are one tag, and a second copy would break article_tags' primary key on save.
+    for tag in raw.split(',').map(|t| {
+        crate::one_line(t)
+            .to_lowercase()
+            .chars()
+            .take(40)
+            .collect::<String>()
+    }) {
         if !tag.is_empty() && !tags.contains(&tag) {
-            tags.push(tag.chars().take(40).collect());
+            tags.push(tag);
         }
     }
     tags
@@ -803,4 +811,20 @@ pub fn writable_agencies(user: &CurrentUser) -> Vec<String> {
         .collect();
     codes.dedup();
     codes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tags_of;
+
+    #[test]
+    fn tags_are_normalised_cut_to_40_characters_and_kept_once() {
+        let long = "a".repeat(45);
+        let longer = format!("{}b", "a".repeat(45));
+        let tags = tags_of(&format!("Kesehatan, kesehatan ,, {long}, {longer}, PAUD"));
+        assert_eq!(
+            tags,
+            vec!["kesehatan".to_string(), "a".repeat(40), "paud".to_string()]
+        );
+    }
 }
