@@ -18,11 +18,18 @@ use crate::{
         self, CapacityPanel, IkmFigure, PeriodFigures, SeriesPoint, ServiceLine, ServicePanel,
     },
     filters::{self, FilterInput, Filters, Visibility},
+    queue_panel::{self, OfficeLine, QueuePanel, QueuePeriod},
 };
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(dashboard_services, dashboard_capacity, public_services),
+    paths(
+        dashboard_services,
+        dashboard_capacity,
+        dashboard_queue,
+        public_services,
+        public_queue
+    ),
     components(schemas(
         ServicePanel,
         PeriodFigures,
@@ -30,7 +37,14 @@ use crate::{
         SeriesPoint,
         IkmFigure,
         services::stats::Counts,
-        services::stats::Durations
+        services::stats::Durations,
+        QueuePanel,
+        QueuePeriod,
+        OfficeLine,
+        queue::stats::Totals,
+        queue::stats::KeyedCounts,
+        queue::stats::HeatCell,
+        queue::figures::Durations
     ))
 )]
 pub struct ApiDoc;
@@ -39,7 +53,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/dashboard/services", get(dashboard_services))
         .route("/api/v1/dashboard/capacity", get(dashboard_capacity))
+        .route("/api/v1/dashboard/queue", get(dashboard_queue))
         .route("/api/v1/statistics/services", get(public_services))
+        .route("/api/v1/statistics/queue", get(public_queue))
 }
 
 /// The public figures cover every agency; only the period can be chosen.
@@ -61,6 +77,7 @@ pub(crate) async fn public_filters(
     let input = FilterInput {
         agency: String::new(),
         service: String::new(),
+        office: String::new(),
         ..input.clone()
     };
     filters::check(app, &input, &everyone, crate::today_wita()).await
@@ -115,5 +132,38 @@ async fn public_services(
     let filters = public_filters(&app, &input).await?;
     Ok(Json(
         figures::services_panel(&app, &filters, shell.tr.lang).await?,
+    ))
+}
+
+/// Queue figures for leaders (every office) and agency heads (the offices of their agencies):
+/// tickets per day and hour, mean and p90 waiting and service times, no-shows, busiest hours,
+/// per office; `office` narrows to one office (the service filter does not apply to queues).
+#[utoipa::path(get, path = "/api/v1/dashboard/queue", tag = "dashboard", security(("bearer" = [])),
+    params(FilterInput),
+    responses((status = 200, body = QueuePanel), (status = 403), (status = 422)))]
+async fn dashboard_queue(
+    State(app): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Query(input): Query<FilterInput>,
+) -> Result<Json<QueuePanel>, WebError> {
+    let visibility = filters::visibility(&app, &user).await?;
+    let filters = filters::check(&app, &input, &visibility, crate::today_wita()).await?;
+    Ok(Json(
+        queue_panel::queue_panel(&app, &filters, shell.tr.lang).await?,
+    ))
+}
+
+/// Public waiting times of every service office (no sign-in) for a period (`from`, `to`).
+#[utoipa::path(get, path = "/api/v1/statistics/queue", tag = "dashboard", params(FilterInput),
+    responses((status = 200, body = QueuePanel), (status = 422)))]
+async fn public_queue(
+    State(app): State<AppState>,
+    shell: Shell,
+    Query(input): Query<FilterInput>,
+) -> Result<Json<QueuePanel>, WebError> {
+    let filters = public_filters(&app, &input).await?;
+    Ok(Json(
+        queue_panel::queue_panel(&app, &filters, shell.tr.lang).await?,
     ))
 }

@@ -148,6 +148,87 @@ pub fn bars(
     svg
 }
 
+/// A heat map: one row per `rows` label, one column per `columns` label, `values[row][column]`
+/// shaded in five steps of the largest value and written in the cell (colour is never the only
+/// carrier of the number).
+pub fn heat_map(
+    id: &str,
+    title: &str,
+    description: &str,
+    rows: &[String],
+    columns: &[String],
+    values: &[Vec<f64>],
+) -> String {
+    const LABEL: f64 = 44.0;
+    const TOP: f64 = 18.0;
+    const CELL_HEIGHT: f64 = 26.0;
+    let cell_width = ((640.0 - LABEL) / columns.len().max(1) as f64).min(60.0);
+    let width = LABEL + cell_width * columns.len().max(1) as f64 + 4.0;
+    let height = TOP + CELL_HEIGHT * rows.len().max(1) as f64 + 4.0;
+    let max = values
+        .iter()
+        .flat_map(|r| r.iter().copied())
+        .fold(0.0_f64, f64::max);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"chart\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        escape(title),
+        escape(description)
+    );
+    for (c, label) in columns.iter().enumerate() {
+        let _ = write!(
+            svg,
+            "<text class=\"axis\" x=\"{:.1}\" y=\"12\" text-anchor=\"middle\">{}</text>",
+            LABEL + cell_width * (c as f64 + 0.5),
+            escape(label)
+        );
+    }
+    for (r, label) in rows.iter().enumerate() {
+        let y = TOP + CELL_HEIGHT * r as f64;
+        let _ = write!(
+            svg,
+            "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LABEL - 6.0,
+            y + CELL_HEIGHT * 0.65,
+            escape(label)
+        );
+        for c in 0..columns.len() {
+            let value = values
+                .get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .unwrap_or(0.0);
+            let step = if max > 0.0 && value > 0.0 {
+                ((value / max) * 5.0).ceil().clamp(1.0, 5.0) as u8
+            } else {
+                0
+            };
+            let x = LABEL + cell_width * c as f64;
+            let _ = write!(
+                svg,
+                "<rect class=\"h{step}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+                x + 1.0,
+                y + 1.0,
+                cell_width - 2.0,
+                CELL_HEIGHT - 2.0
+            );
+            if value > 0.0 {
+                let _ = write!(
+                    svg,
+                    "<text class=\"cell{}\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                    if step >= 4 { " strong" } else { "" },
+                    x + cell_width / 2.0,
+                    y + CELL_HEIGHT * 0.65,
+                    short_number(value)
+                );
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// 1, 2 or 5 times a power of ten, at least `value` (a round top for the axis).
 fn nice_ceiling(value: f64) -> f64 {
     if value <= 0.0 {
@@ -194,5 +275,22 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 2);
         assert_eq!(nice_ceiling(7.0), 10.0);
         assert_eq!(nice_ceiling(130.0), 200.0);
+    }
+
+    #[test]
+    fn a_heat_map_shades_each_cell_by_its_share_of_the_largest_and_writes_the_number() {
+        let svg = heat_map(
+            "h",
+            "Jam sibuk",
+            "Tiket per hari dan jam",
+            &["Sen".into(), "Sel".into()],
+            &["08".into(), "09".into()],
+            &[vec![10.0, 0.0], vec![2.0, 5.0]],
+        );
+        assert_eq!(svg.matches("<rect").count(), 4);
+        assert!(svg.contains("class=\"h5\""), "{svg}");
+        assert!(svg.contains("class=\"h0\""), "{svg}");
+        assert!(svg.contains("class=\"h1\""), "{svg}");
+        assert!(svg.contains(">10</text>") && svg.contains(">5</text>"));
     }
 }

@@ -1,6 +1,6 @@
 //! What a dashboard view covers, as the reader asked for it: a period of WITA days (compared
-//! with the period of the same length just before it), an agency and a service. Checked here,
-//! with every problem named per field; and who may see which agencies.
+//! with the period of the same length just before it), an agency, a service and a service
+//! office. Checked here, with every problem named per field; and who may see which agencies.
 
 use accounts::AgencyRow;
 use jiff::{ToSpan as _, civil::Date};
@@ -28,6 +28,8 @@ pub struct FilterInput {
     pub agency: String,
     /// Service code; empty for all services.
     pub service: String,
+    /// Service office code (queue figures); empty for every office of the agencies covered.
+    pub office: String,
 }
 
 /// A checked period, both ends included.
@@ -59,6 +61,8 @@ pub struct Filters {
     pub agency: Option<AgencyRow>,
     /// The chosen service, when one was chosen.
     pub service: Option<services::stats::ServiceName>,
+    /// The chosen service office, when one was chosen.
+    pub office: Option<queue::stats::OfficeName>,
     /// The agencies the figures cover: the chosen one and those under it, or everything the
     /// reader may see. Empty means all agencies (a reader who sees everything, no choice).
     pub agency_ids: Vec<String>,
@@ -206,6 +210,30 @@ pub async fn check(
             }
         }
     };
+    let office = match input.office.trim() {
+        "" => None,
+        code => {
+            let offices = queue::stats::offices(app).await?;
+            match offices.into_iter().find(|o| o.code == code) {
+                Some(office) if !visibility.may_see(&office.agency_id) => {
+                    return Err(DashboardError::AgencyNotVisible);
+                }
+                Some(office)
+                    if agency.as_ref().is_some_and(|a| {
+                        !subtree(&visibility.agencies, &a.id).contains(&office.agency_id)
+                    }) =>
+                {
+                    problems.push(("office".into(), "dashboard.office_outside_agency"));
+                    None
+                }
+                Some(office) => Some(office),
+                None => {
+                    problems.push(("office".into(), "dashboard.office_unknown"));
+                    None
+                }
+            }
+        }
+    };
     let Some(period) = period else {
         return Err(DashboardError::Invalid(problems));
     };
@@ -221,6 +249,7 @@ pub async fn check(
         period,
         agency,
         service,
+        office,
         agency_ids,
     })
 }

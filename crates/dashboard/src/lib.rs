@@ -1,6 +1,6 @@
 //! Management information (issue #7): the leaders' dashboard and the public statistics page.
-//! Reads the figures each capability keeps on write (services: `services::stats`; ASN
-//! capacity: `capacity::gap_totals`), compares each period with the one before it, draws SVG
+//! Reads the figures each capability keeps on write (services: `services::stats`; queue:
+//! `queue::stats`; ASN capacity: `capacity::gap_totals`), compares each period with the one before it, draws SVG
 //! charts with a data table beside each, and exports tables as CSV. Leaders of an agency see it
 //! and the agencies under it; a superadmin and the city's leaders see everything. Owns no table.
 
@@ -10,6 +10,7 @@ mod error;
 pub mod figures;
 pub mod filters;
 mod pages;
+pub mod queue_panel;
 
 use axum::Router;
 use platform::{

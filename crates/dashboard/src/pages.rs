@@ -27,6 +27,7 @@ use crate::{
     error::DashboardError,
     figures::{self, CapacityPanel, ServiceLine, ServicePanel},
     filters::{self, FilterInput, Visibility},
+    queue_panel::{self, QueuePanel},
 };
 
 pub fn routes() -> Router<AppState> {
@@ -182,6 +183,155 @@ fn gaps_chart(capacity: &CapacityPanel, tr: &Tr) -> String {
     )
 }
 
+fn minutes(value: &queue::figures::Durations, p90: bool, tr: &Tr) -> String {
+    if value.count == 0 {
+        return "–".to_string();
+    }
+    let v = if p90 {
+        value.p90_minutes
+    } else {
+        value.mean_minutes
+    };
+    format!("{v:.1} {}", tr.t("dashboard.minutes"))
+}
+
+fn queue_kpis(panel: &QueuePanel, tr: &Tr) -> Vec<Kpi> {
+    let (c, p) = (&panel.current.totals, &panel.previous.totals);
+    let kpi = |key, label: &str, current: String, previous: String| Kpi {
+        key,
+        label: tr.t(label).to_string(),
+        current,
+        previous,
+    };
+    vec![
+        kpi(
+            "tickets",
+            "dashboard.tickets",
+            number(c.tickets),
+            number(p.tickets),
+        ),
+        kpi(
+            "no_show_rate",
+            "dashboard.no_show_rate",
+            optional(c.no_show_rate, " %"),
+            optional(p.no_show_rate, " %"),
+        ),
+        kpi(
+            "wait_mean",
+            "dashboard.wait_mean",
+            minutes(&c.waiting, false, tr),
+            minutes(&p.waiting, false, tr),
+        ),
+        kpi(
+            "wait_p90",
+            "dashboard.wait_p90",
+            minutes(&c.waiting, true, tr),
+            minutes(&p.waiting, true, tr),
+        ),
+        kpi(
+            "service_mean",
+            "dashboard.service_mean",
+            minutes(&c.service, false, tr),
+            minutes(&p.service, false, tr),
+        ),
+        kpi(
+            "service_p90",
+            "dashboard.service_p90",
+            minutes(&c.service, true, tr),
+            minutes(&p.service, true, tr),
+        ),
+    ]
+}
+
+/// The queue panel as the page shows it: KPIs, the tickets chart, the heat map and its table.
+struct QueueView {
+    panel: QueuePanel,
+    kpis: Vec<Kpi>,
+    series_svg: String,
+    heat_svg: String,
+    /// Hour labels of the heat map's columns.
+    hours: Vec<String>,
+    /// (weekday name, tickets per hour of `hours`) for the table beside the heat map.
+    heat_rows: Vec<(String, Vec<i64>)>,
+}
+
+fn queue_view(panel: QueuePanel, tr: &Tr) -> QueueView {
+    let (first_hour, last_hour) = panel
+        .heat
+        .iter()
+        .fold(None, |acc: Option<(i64, i64)>, c| match acc {
+            None => Some((c.hour, c.hour)),
+            Some((lo, hi)) => Some((lo.min(c.hour), hi.max(c.hour))),
+        })
+        .unwrap_or((8, 15));
+    let hour_range: Vec<i64> = (first_hour..=last_hour).collect();
+    let hours: Vec<String> = hour_range.iter().map(|h| format!("{h:02}")).collect();
+    let weekdays: Vec<i64> = (1..=7)
+        .filter(|d| *d <= 5 || panel.heat.iter().any(|c| c.weekday == *d))
+        .collect();
+    let heat_rows: Vec<(String, Vec<i64>)> = weekdays
+        .iter()
+        .map(|d| {
+            let key = format!("dashboard.weekday_{d}");
+            (
+                tr.t(&key).to_string(),
+                hour_range
+                    .iter()
+                    .map(|h| {
+                        panel
+                            .heat
+                            .iter()
+                            .find(|c| c.weekday == *d && c.hour == *h)
+                            .map_or(0, |c| c.tickets)
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let heat_svg = charts::heat_map(
+        "chart-heat",
+        tr.t("dashboard.busy_hours"),
+        tr.t("dashboard.busy_hours_desc"),
+        &heat_rows.iter().map(|(d, _)| d.clone()).collect::<Vec<_>>(),
+        &hours,
+        &heat_rows
+            .iter()
+            .map(|(_, v)| v.iter().map(|n| *n as f64).collect())
+            .collect::<Vec<_>>(),
+    );
+    let labels: Vec<String> = panel.series.iter().map(|p| p.key.clone()).collect();
+    let series_svg = charts::columns(
+        "chart-tickets",
+        tr.t("dashboard.tickets_title"),
+        &tr.f(
+            "dashboard.tickets_desc",
+            &[
+                ("from", &panel.current.first_day),
+                ("to", &panel.current.last_day),
+            ],
+        ),
+        &labels,
+        &[
+            Series {
+                name: tr.t("dashboard.tickets"),
+                values: panel.series.iter().map(|p| p.tickets as f64).collect(),
+            },
+            Series {
+                name: tr.t("dashboard.no_shows"),
+                values: panel.series.iter().map(|p| p.no_shows as f64).collect(),
+            },
+        ],
+    );
+    QueueView {
+        kpis: queue_kpis(&panel, tr),
+        panel,
+        series_svg,
+        heat_svg,
+        hours,
+        heat_rows,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -196,6 +346,8 @@ struct DashboardPage {
     series_svg: String,
     sla_svg: String,
     gaps_svg: String,
+    queue: Option<QueueView>,
+    offices: Vec<Choice>,
     export_query: String,
 }
 
@@ -211,6 +363,7 @@ fn query_string(input: &FilterInput) -> String {
         ("to", &input.to),
         ("agency", &input.agency),
         ("service", &input.service),
+        ("office", &input.office),
     ];
     pairs
         .iter()
@@ -266,17 +419,36 @@ async fn dashboard(
 ) -> Result<Response, WebError> {
     let visibility = filters::visibility(&app, &user).await?;
     let (agencies, services) = choices(&app, &visibility, shell.tr.lang).await?;
+    let offices = queue::stats::offices(&app)
+        .await
+        .map_err(DashboardError::from)?
+        .into_iter()
+        .filter(|o| visibility.may_see(&o.agency_id))
+        .map(|o| Choice {
+            code: o.code,
+            name: if shell.tr.lang == Lang::En {
+                o.name_en
+            } else {
+                o.name_id
+            },
+        })
+        .collect();
     let checked = filters::check(&app, &input, &visibility, crate::today_wita()).await;
-    let (status, errors, panel, capacity) = match checked {
+    let (status, errors, panel, capacity, queue) = match checked {
         Ok(filters) => (
             StatusCode::OK,
             Vec::new(),
             Some(figures::services_panel(&app, &filters, shell.tr.lang).await?),
             Some(figures::capacity_panel(&app, &user, &filters, &visibility, shell.tr.lang).await?),
+            Some(queue_view(
+                queue_panel::queue_panel(&app, &filters, shell.tr.lang).await?,
+                &shell.tr,
+            )),
         ),
         Err(DashboardError::Invalid(problems)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             field_errors(&shell.tr, &problems),
+            None,
             None,
             None,
         ),
@@ -307,6 +479,8 @@ async fn dashboard(
             series_svg,
             sla_svg,
             gaps_svg,
+            queue,
+            offices,
         },
         status,
     )
@@ -367,6 +541,7 @@ struct StatisticsPage {
     kpis: Vec<Kpi>,
     series_svg: String,
     sla_svg: String,
+    queue: Option<QueueView>,
 }
 
 impl StatisticsPage {
@@ -384,17 +559,23 @@ async fn public_statistics(
     let input = FilterInput {
         agency: String::new(),
         service: String::new(),
+        office: String::new(),
         ..input
     };
-    let (status, errors, panel) = match crate::api::public_filters(&app, &input).await {
+    let (status, errors, panel, queue) = match crate::api::public_filters(&app, &input).await {
         Ok(filters) => (
             StatusCode::OK,
             Vec::new(),
             Some(figures::services_panel(&app, &filters, shell.tr.lang).await?),
+            Some(queue_view(
+                queue_panel::queue_panel(&app, &filters, shell.tr.lang).await?,
+                &shell.tr,
+            )),
         ),
         Err(DashboardError::Invalid(problems)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             field_errors(&shell.tr, &problems),
+            None,
             None,
         ),
         Err(other) => return Err(other.into()),
@@ -416,6 +597,7 @@ async fn public_statistics(
             kpis,
             series_svg,
             sla_svg,
+            queue,
         },
         status,
     )

@@ -9,12 +9,18 @@ use platform::{AppState, auth::CurrentUser, auth::Role};
 
 use crate::{error::QueueError, office, store};
 
-/// Mean and 90th percentile of a set of durations, in minutes.
+/// Mean and 90th percentile of a set of durations, in minutes to one decimal.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Durations {
-    pub count: usize,
+    pub count: i64,
     pub mean_minutes: f64,
     pub p90_minutes: f64,
+}
+
+/// A duration in tenths of a minute, rounded half up: the precision figures are shown with,
+/// and the unit the queue statistics keep times in (so their p90s equal these exactly).
+pub fn tenths_of_minute(ms: i64) -> i64 {
+    (ms.max(0) + 3_000) / 6_000
 }
 
 impl Durations {
@@ -24,14 +30,30 @@ impl Durations {
         }
         ms.sort_unstable();
         let count = ms.len();
-        let mean = ms.iter().sum::<i64>() as f64 / count as f64;
         // Nearest-rank percentile.
         let rank = ((0.9 * count as f64).ceil() as usize).clamp(1, count);
+        Durations::from_parts(
+            i64::try_from(count).unwrap_or(i64::MAX),
+            ms.iter().sum(),
+            Some(tenths_of_minute(ms[rank - 1])),
+        )
+    }
+
+    /// From a count, the sum of the durations in ms and the p90 in tenths of a minute.
+    pub fn from_parts(count: i64, sum_ms: i64, p90_tenths: Option<i64>) -> Durations {
+        if count <= 0 {
+            return Durations::default();
+        }
         Durations {
             count,
-            mean_minutes: round1(mean / 60_000.0),
-            p90_minutes: round1(ms[rank - 1] as f64 / 60_000.0),
+            mean_minutes: round1(sum_ms as f64 / count as f64 / 60_000.0),
+            p90_minutes: p90_tenths.map_or(0.0, |t| t as f64 / 10.0),
         }
+    }
+
+    /// The mean, or `None` for an empty set.
+    pub fn mean_minutes_if_any(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.mean_minutes)
     }
 }
 

@@ -646,25 +646,27 @@ pub async fn mark_called(
     Ok(done.rows_affected() == 1)
 }
 
-/// Ends a called ticket as `to` (`done` or `no_show`); false when it was not called.
-pub async fn finish_ticket(
+/// Ends a called ticket as `to` (`done` or `no_show`): the ended ticket, for the statistics;
+/// `None` when it was not called.
+pub(crate) async fn finish_ticket(
     conn: &mut AnyConnection,
     id: &str,
     to: &str,
     application_id: Option<&str>,
     now_ms: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+) -> Result<Option<crate::stats::Ended>, sqlx::Error> {
+    let row = sqlx::query(&format!(
         "UPDATE queue_tickets SET status = $2, finished_ms = $3, application_id = COALESCE($4, application_id) \
-         WHERE id = $1 AND status = 'called'",
-    )
+         WHERE id = $1 AND status = 'called' RETURNING {}",
+        crate::stats::ENDED_COLUMNS
+    ))
     .bind(id)
     .bind(to)
     .bind(now_ms)
     .bind(application_id)
-    .execute(conn)
+    .fetch_optional(conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    row.as_ref().map(crate::stats::Ended::from_row).transpose()
 }
 
 pub async fn count_recall(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {

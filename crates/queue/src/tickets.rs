@@ -452,14 +452,14 @@ pub async fn act(
             }
             (ok, "ticket.recalled")
         }
-        CounterAction::NoShow => (
-            store::finish_ticket(&mut tx, &current.id, "no_show", None, at).await?,
-            "ticket.no_show",
-        ),
-        CounterAction::Finish => (
-            store::finish_ticket(&mut tx, &current.id, "done", application_id, at).await?,
-            "ticket.finished",
-        ),
+        CounterAction::NoShow => {
+            let t = store::finish_ticket(&mut tx, &current.id, "no_show", None, at).await?;
+            (ended(&mut tx, t).await?, "ticket.no_show")
+        }
+        CounterAction::Finish => {
+            let t = store::finish_ticket(&mut tx, &current.id, "done", application_id, at).await?;
+            (ended(&mut tx, t).await?, "ticket.finished")
+        }
     };
     if !changed {
         return Err(QueueError::ChangedMeanwhile);
@@ -479,6 +479,20 @@ pub async fn act(
         app.bus.committed(event);
     }
     find(app, &current.id).await
+}
+
+/// Counts a ticket that just ended in the queue statistics (same transaction); whether one did.
+async fn ended(
+    conn: &mut AnyConnection,
+    ticket: Option<crate::stats::Ended>,
+) -> Result<bool, sqlx::Error> {
+    match ticket {
+        Some(t) => {
+            crate::stats::on_ended(conn, &t).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 /// Sends the ticket counter `number` is serving to another group's queue (another counter

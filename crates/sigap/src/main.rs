@@ -59,7 +59,7 @@ enum Command {
         #[arg(long)]
         commit: bool,
     },
-    /// Recompute every figure kept on write from the raw rows: the service statistics of the
+    /// Recompute every figure kept on write from the raw rows: the service and queue statistics of the
     /// dashboard and the competency gap totals of the training needs analysis (they follow every
     /// write by themselves; this is for data changed by hand in SQL).
     RebuildFigures,
@@ -181,6 +181,7 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
                 load_demo(&state).await?;
             }
             services::stats::rebuild_if_uncounted(&state).await?;
+            queue::stats::rebuild_if_uncounted(&state).await?;
             let server = sigap::Server::build(state).await?;
             let addr = server.local_addr();
             tracing::info!(%addr, "Sigap is listening");
@@ -219,6 +220,8 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
         Command::RebuildFigures => {
             let applications = services::stats::rebuild(&state).await?;
             println!("Service statistics rebuilt from {applications} applications.");
+            let tickets = queue::stats::rebuild(&state).await?;
+            println!("Queue statistics rebuilt from {tickets} tickets.");
             let rows = capacity::gap_totals::rebuild_all(&state).await?;
             println!("Competency gap totals rebuilt: {rows} rows.");
         }
