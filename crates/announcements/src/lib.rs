@@ -18,6 +18,7 @@ pub mod model;
 mod pages;
 pub mod publishing;
 mod render;
+pub mod stats;
 mod store;
 pub mod subscriptions;
 mod views;

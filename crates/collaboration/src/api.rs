@@ -234,7 +234,9 @@ async fn get_article(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Article>, WebError> {
-    Ok(Json(knowledge::get_article(&app, &user, &id).await?))
+    let article = knowledge::get_article(&app, &user, &id).await?;
+    crate::stats::count_read(&app, &user, &article).await;
+    Ok(Json(article))
 }
 
 /// Save an edit; `base_version` is the version it started from. 409 (nothing written) when

@@ -27,6 +27,7 @@ pub mod markdown;
 mod pages;
 pub mod registrations;
 mod search;
+pub mod stats;
 pub mod tags;
 
 use axum::Router;

@@ -13,6 +13,7 @@ use platform::{
 use utoipa::OpenApi;
 
 use crate::{
+    collaboration_panel::{self, WorkTogetherPanel, WorkTogetherPeriod},
     error::DashboardError,
     figures::{
         self, CapacityPanel, IkmFigure, PeriodFigures, SeriesPoint, ServiceLine, ServicePanel,
@@ -44,7 +45,15 @@ use crate::{
         queue::stats::Totals,
         queue::stats::KeyedCounts,
         queue::stats::HeatCell,
-        queue::figures::Durations
+        queue::figures::Durations,
+        WorkTogetherPanel,
+        WorkTogetherPeriod,
+        complaints::stats::ComplaintFigures,
+        complaints::stats::Hours,
+        collaboration::stats::CollaborationFigures,
+        collaboration::stats::AgencyPair,
+        announcements::stats::InformationFigures,
+        announcements::stats::CategoryCount
     ))
 )]
 pub struct ApiDoc;
@@ -54,6 +63,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dashboard/services", get(dashboard_services))
         .route("/api/v1/dashboard/capacity", get(dashboard_capacity))
         .route("/api/v1/dashboard/queue", get(dashboard_queue))
+        .route(
+            "/api/v1/dashboard/collaboration",
+            get(dashboard_collaboration),
+        )
         .route("/api/v1/statistics/services", get(public_services))
         .route("/api/v1/statistics/queue", get(public_queue))
 }
@@ -166,4 +179,20 @@ async fn public_queue(
     Ok(Json(
         queue_panel::queue_panel(&app, &filters, shell.tr.lang).await?,
     ))
+}
+
+/// Complaints (received, answered, closed, open now, response time), joint events per pair of
+/// co-organising agencies, knowledge articles written, edited, shared and read, announcements
+/// published per category and subscribers reached: the period beside the one before it.
+#[utoipa::path(get, path = "/api/v1/dashboard/collaboration", tag = "dashboard", security(("bearer" = [])),
+    params(FilterInput),
+    responses((status = 200, body = WorkTogetherPanel), (status = 403), (status = 422)))]
+async fn dashboard_collaboration(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Query(input): Query<FilterInput>,
+) -> Result<Json<WorkTogetherPanel>, WebError> {
+    let visibility = filters::visibility(&app, &user).await?;
+    let filters = filters::check(&app, &input, &visibility, crate::today_wita()).await?;
+    Ok(Json(collaboration_panel::panel(&app, &filters).await?))
 }

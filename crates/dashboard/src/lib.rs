@@ -6,6 +6,7 @@
 
 pub mod api;
 mod charts;
+pub mod collaboration_panel;
 mod error;
 pub mod figures;
 pub mod filters;

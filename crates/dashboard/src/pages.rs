@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use crate::{
     charts::{self, Series},
+    collaboration_panel::{self, WorkTogetherPanel},
     error::DashboardError,
     figures::{self, CapacityPanel, ServiceLine, ServicePanel},
     filters::{self, FilterInput, Visibility},
@@ -332,6 +333,167 @@ fn queue_view(panel: QueuePanel, tr: &Tr) -> QueueView {
     }
 }
 
+/// The complaints, collaboration and information figures as rows beside the previous period.
+fn work_together_kpis(panel: &WorkTogetherPanel, tr: &Tr) -> Vec<Kpi> {
+    let (c, p) = (&panel.current, &panel.previous);
+    let hours = |h: Option<f64>| {
+        h.map_or_else(
+            || "–".to_string(),
+            |v| format!("{v:.1} {}", tr.t("dashboard.hours")),
+        )
+    };
+    let mut rows: Vec<(&'static str, &str, String, String)> = vec![
+        (
+            "complaints_received",
+            "dashboard.complaints_received",
+            number(c.complaints.received),
+            number(p.complaints.received),
+        ),
+        (
+            "complaints_answered",
+            "dashboard.complaints_answered",
+            number(c.complaints.answered),
+            number(p.complaints.answered),
+        ),
+        (
+            "complaints_closed",
+            "dashboard.complaints_closed",
+            number(c.complaints.closed),
+            number(p.complaints.closed),
+        ),
+        (
+            "complaints_open",
+            "dashboard.complaints_open",
+            number(c.complaints.open_now),
+            "–".to_string(),
+        ),
+        (
+            "response_median",
+            "dashboard.response_median",
+            hours(c.complaints.response.median_hours),
+            hours(p.complaints.response.median_hours),
+        ),
+        (
+            "response_p90",
+            "dashboard.response_p90",
+            hours(c.complaints.response.p90_hours),
+            hours(p.complaints.response.p90_hours),
+        ),
+        (
+            "events",
+            "dashboard.events",
+            number(c.collaboration.events),
+            number(p.collaboration.events),
+        ),
+        (
+            "joint_events",
+            "dashboard.joint_events",
+            number(c.collaboration.joint_events),
+            number(p.collaboration.joint_events),
+        ),
+        (
+            "registrations",
+            "dashboard.registrations",
+            number(c.collaboration.registrations),
+            number(p.collaboration.registrations),
+        ),
+        (
+            "attended",
+            "dashboard.attended",
+            number(c.collaboration.attended),
+            number(p.collaboration.attended),
+        ),
+        (
+            "articles_written",
+            "dashboard.articles_written",
+            number(c.collaboration.articles_written),
+            number(p.collaboration.articles_written),
+        ),
+        (
+            "article_edits",
+            "dashboard.article_edits",
+            number(c.collaboration.article_edits),
+            number(p.collaboration.article_edits),
+        ),
+        (
+            "articles_shared",
+            "dashboard.articles_shared",
+            number(c.collaboration.articles_shared_now),
+            "–".to_string(),
+        ),
+        (
+            "reads",
+            "dashboard.reads",
+            number(c.collaboration.reads),
+            number(p.collaboration.reads),
+        ),
+        (
+            "reads_other",
+            "dashboard.reads_other",
+            number(c.collaboration.reads_by_other_agencies),
+            number(p.collaboration.reads_by_other_agencies),
+        ),
+        (
+            "published",
+            "dashboard.published",
+            number(c.information.published),
+            number(p.information.published),
+        ),
+    ];
+    for (now, before) in c
+        .information
+        .by_category
+        .iter()
+        .zip(&p.information.by_category)
+    {
+        rows.push((
+            "published_category",
+            "",
+            number(now.published),
+            number(before.published),
+        ));
+    }
+    rows.extend([
+        (
+            "reached",
+            "dashboard.reached",
+            number(c.information.subscribers_reached),
+            number(p.information.subscribers_reached),
+        ),
+        (
+            "subscriptions",
+            "dashboard.subscriptions",
+            number(c.information.active_subscriptions),
+            "–".to_string(),
+        ),
+    ]);
+    let categories: Vec<String> = c
+        .information
+        .by_category
+        .iter()
+        .map(|k| {
+            format!(
+                "{} · {}",
+                tr.t("dashboard.published"),
+                tr.t(&format!("dashboard.category_{}", k.category))
+            )
+        })
+        .collect();
+    let mut category = categories.into_iter();
+    rows.into_iter()
+        .map(|(key, label, current, previous)| Kpi {
+            key,
+            label: if label.is_empty() {
+                category.next().unwrap_or_default()
+            } else {
+                tr.t(label).to_string()
+            },
+            current,
+            previous,
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -348,6 +510,7 @@ struct DashboardPage {
     gaps_svg: String,
     queue: Option<QueueView>,
     offices: Vec<Choice>,
+    work_together: Option<(WorkTogetherPanel, Vec<Kpi>)>,
     export_query: String,
 }
 
@@ -434,20 +597,29 @@ async fn dashboard(
         })
         .collect();
     let checked = filters::check(&app, &input, &visibility, crate::today_wita()).await;
-    let (status, errors, panel, capacity, queue) = match checked {
-        Ok(filters) => (
-            StatusCode::OK,
-            Vec::new(),
-            Some(figures::services_panel(&app, &filters, shell.tr.lang).await?),
-            Some(figures::capacity_panel(&app, &user, &filters, &visibility, shell.tr.lang).await?),
-            Some(queue_view(
-                queue_panel::queue_panel(&app, &filters, shell.tr.lang).await?,
-                &shell.tr,
-            )),
-        ),
+    let (status, errors, panel, capacity, queue, work_together) = match checked {
+        Ok(filters) => {
+            let together = collaboration_panel::panel(&app, &filters).await?;
+            let kpis = work_together_kpis(&together, &shell.tr);
+            (
+                StatusCode::OK,
+                Vec::new(),
+                Some(figures::services_panel(&app, &filters, shell.tr.lang).await?),
+                Some(
+                    figures::capacity_panel(&app, &user, &filters, &visibility, shell.tr.lang)
+                        .await?,
+                ),
+                Some(queue_view(
+                    queue_panel::queue_panel(&app, &filters, shell.tr.lang).await?,
+                    &shell.tr,
+                )),
+                Some((together, kpis)),
+            )
+        }
         Err(DashboardError::Invalid(problems)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             field_errors(&shell.tr, &problems),
+            None,
             None,
             None,
             None,
@@ -481,6 +653,7 @@ async fn dashboard(
             gaps_svg,
             queue,
             offices,
+            work_together,
         },
         status,
     )

@@ -366,10 +366,9 @@ async fn show(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    page(
-        &article_page(&app, shell, &user, &id, "", Vec::new()).await?,
-        StatusCode::OK,
-    )
+    let view = article_page(&app, shell, &user, &id, "", Vec::new()).await?;
+    crate::stats::count_read(&app, &user, &view.article).await;
+    page(&view, StatusCode::OK)
 }
 
 #[derive(Deserialize, Default)]

@@ -156,6 +156,14 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
 
 /// True when the error means "the database is not reachable now" rather than a bug:
 /// the client then gets a 503 page and can try again.
+/// `$start, $start+1, …` for `count` values: the inside of an `IN (…)` list of bound values.
+pub fn placeholders(start: usize, count: usize) -> String {
+    (start..start + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn is_unavailable(error: &sqlx::Error) -> bool {
     matches!(
         error,

@@ -507,6 +507,8 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             door(Method::GET, "/api/v1/dashboard/services?agency=kec-alak", &alak_readers),
             door(Method::GET, "/dashboard?agency=kec-alak", &alak_readers),
             door(Method::GET, "/api/v1/dashboard/queue", &dashboard_readers),
+            door(Method::GET, "/api/v1/dashboard/collaboration", &dashboard_readers),
+            door(Method::GET, "/api/v1/dashboard/collaboration?agency=kec-alak", &alak_readers),
             door(Method::GET, "/api/v1/dashboard/queue?office=kantor-camat-alak", &alak_readers),
             door(Method::GET, "/dashboard?office=kantor-camat-alak", &alak_readers),
         ]);

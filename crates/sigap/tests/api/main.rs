@@ -20,6 +20,7 @@ mod complaints;
 mod config;
 mod dashboard;
 mod dashboard_queue;
+mod dashboard_together;
 mod forms;
 mod office;
 mod outbox;
