@@ -1,12 +1,14 @@
 //! Management information (issue #7): the leaders' dashboard and the public statistics page.
 //! Reads the figures each capability keeps on write (services: `services::stats`; ASN
 //! capacity: `capacity::gap_totals`), compares each period with the one before it, draws SVG
-//! charts with a data table beside each, and exports tables as CSV. Leaders of an agency see it
-//! and the agencies under it; a superadmin and the city's leaders see everything. Owns no table.
+//! charts with a data table beside each, exports every table as CSV and XLSX (and the
+//! applications, anonymised, streamed). Leaders of an agency see it and the agencies under it;
+//! a superadmin and the city's leaders see everything. Owns no table.
 
 pub mod api;
 mod charts;
 mod error;
+mod exports;
 pub mod figures;
 pub mod filters;
 mod pages;
@@ -46,7 +48,9 @@ pub const NAV: &[NavItem] = &[
 ];
 
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes()
+        .merge(api::routes())
+        .merge(exports::routes())
 }
 
 /// Today in WITA (periods are WITA days).
