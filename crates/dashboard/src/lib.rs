@@ -2,8 +2,9 @@
 //! Reads the figures each capability keeps on write (services: `services::stats`; ASN
 //! capacity: `capacity::gap_totals`), compares each period with the one before it, draws SVG
 //! charts with a data table beside each, exports every table as CSV and XLSX (and the
-//! applications, anonymised, streamed). Leaders of an agency see it and the agencies under it;
-//! a superadmin and the city's leaders see everything. Owns no table.
+//! applications, anonymised, streamed), and writes the monthly PDF report for the Camat with a
+//! leader's commentary. Leaders of an agency see it and the agencies under it; a superadmin and
+//! the city's leaders see everything. Owns one table: the report commentaries (`report`).
 
 pub mod api;
 mod charts;
@@ -12,6 +13,7 @@ mod exports;
 pub mod figures;
 pub mod filters;
 mod pages;
+mod report;
 
 use axum::Router;
 use platform::{
@@ -51,6 +53,7 @@ pub fn routes() -> Router<AppState> {
     pages::routes()
         .merge(api::routes())
         .merge(exports::routes())
+        .merge(report::routes())
 }
 
 /// Today in WITA (periods are WITA days).
