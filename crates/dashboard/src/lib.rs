@@ -24,6 +24,7 @@ use platform::{
 
 pub use api::ApiDoc;
 pub use error::DashboardError;
+pub use report::ApiDoc as ReportApiDoc;
 
 /// Texts of this capability.
 pub const CATALOGUE: CatalogueSource = (

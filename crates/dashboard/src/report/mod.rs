@@ -1,12 +1,13 @@
 //! The monthly report for the Camat: the month's key figures beside the previous month's
 //! (services, IKM, ASN capacity), bar charts and the per-service table, and a leader's
-//! commentary, as a PDF in the reader's language ([`pdf`]); the form where leaders write the
-//! commentary ([`pages`]).
+//! commentary, as a PDF in the reader's language ([`pdf`]) and as JSON ([`api`]); the form where
+//! leaders write the commentary ([`pages`]).
 //!
 //! Owns `dashboard_commentaries`: one row per saved version of the commentary of a month and
 //! agency scope (`''` = every agency), with who wrote it and when. A save names the version it
 //! was based on; if someone saved in between, it is refused (nothing overwritten unseen).
 
+mod api;
 mod pages;
 mod pdf;
 
@@ -14,7 +15,12 @@ use jiff::civil::Date;
 use platform::{AppState, audit, auth::CurrentUser, clock, ids, web::i18n::Lang};
 use sqlx::Row as _;
 
-pub use pages::routes;
+pub use api::ApiDoc;
+
+/// The report's pages and its API.
+pub fn routes() -> axum::Router<AppState> {
+    pages::routes().merge(api::routes())
+}
 
 use crate::{
     error::DashboardError,

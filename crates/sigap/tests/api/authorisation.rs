@@ -516,6 +516,8 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             door(Method::GET, "/dashboard/report", &dashboard_readers),
             door(Method::GET, "/dashboard/report.pdf", &dashboard_readers),
             door(Method::GET, "/dashboard/report.pdf?agency=kec-alak", &alak_readers),
+            door(Method::GET, "/api/v1/dashboard/report", &dashboard_readers),
+            door(Method::GET, "/api/v1/dashboard/report?agency=kec-alak", &alak_readers),
             Door {
                 form: vec![("commentary", "")],
                 ..door(Method::POST, "/dashboard/report", &dashboard_readers)

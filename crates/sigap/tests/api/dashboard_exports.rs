@@ -306,6 +306,18 @@ async fn the_monthly_report_prints_the_figures_beside_the_previous_month_and_the
         let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(joined.contains(second) && !joined.contains(first), "the newest version: {text}");
         assert!(joined.contains("Permohonan diterima per layanan"), "a chart: {text}");
+        // The same figures and commentary through the API, which the OpenAPI document lists.
+        let report: Value = send(&api, Method::GET, "/api/v1/dashboard/report?month=2025-06", None).await.json().await.expect("json");
+        assert_eq!((report["month"].as_str(), report["previous_month"].as_str()), (Some("2025-06"), Some("2025-05")));
+        assert_eq!(report["current"], june["current"]);
+        assert_eq!(report["previous"], may["current"]);
+        assert_eq!(report["commentary"].as_array().map(Vec::len), Some(2));
+        assert_eq!(report["commentary"][0]["body"], second);
+        let response = send(&api, Method::GET, "/api/v1/dashboard/report?month=2025-13", None).await;
+        assert_eq!(response.status(), 422);
+        assert!(response.text().await.expect("text").contains("month"));
+        let doc: Value = send(&api, Method::GET, "/api/v1/openapi.json", None).await.json().await.expect("json");
+        assert!(doc["paths"]["/api/v1/dashboard/report"]["get"].is_object());
         // In English for an English reader.
         web.post("/lang", &[("lang", "en"), ("next", "/")]).await;
         let text = pdftotext(&web.get("/dashboard/report.pdf?month=2025-06").await.bytes().await.expect("bytes"));
