@@ -75,7 +75,7 @@ async fn monthly_report(
     user: CurrentUser,
     Query(q): Query<MonthQuery>,
 ) -> Result<Json<MonthlyReport>, WebError> {
-    let all = shell.tr.t("dashboard.all_agencies").to_string();
+    let all = shell.tr.t("report.all_agencies").to_string();
     let request = super::check(&app, &user, &q.month, &q.agency, shell.tr.lang, &all).await?;
     let (month, agency_id) = (request.month, request.scope.agency_id.clone());
     let data = super::data(&app, &user, request, shell.tr.lang).await?;

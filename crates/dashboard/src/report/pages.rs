@@ -118,7 +118,7 @@ async fn render(
     saved: bool,
 ) -> Result<Response, WebError> {
     let lang = shell.tr.lang;
-    let all = shell.tr.t("dashboard.all_agencies").to_string();
+    let all = shell.tr.t("report.all_agencies").to_string();
     let visibility = crate::filters::visibility(app, user).await?;
     let agencies = visibility
         .visible_agencies()
@@ -225,7 +225,7 @@ async fn save_commentary(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<CommentaryForm>,
 ) -> Result<Response, WebError> {
-    let all = shell.tr.t("dashboard.all_agencies").to_string();
+    let all = shell.tr.t("report.all_agencies").to_string();
     let typed = Typed {
         month: &form.month,
         agency: &form.agency,
@@ -295,7 +295,7 @@ async fn report_pdf(
     user: CurrentUser,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, WebError> {
-    let all = shell.tr.t("dashboard.all_agencies").to_string();
+    let all = shell.tr.t("report.all_agencies").to_string();
     let checked = super::check(&app, &user, &q.month, &q.agency, shell.tr.lang, &all).await;
     let back = format!("/dashboard/report?{}", query(&q.month, &q.agency));
     let request = match crate::exports::checked(&shell, &back, checked).await? {

@@ -70,6 +70,26 @@ fn wrap(text: &str, size: f32, width_mm: f32) -> Vec<String> {
     lines
 }
 
+/// Width of `text` at `size` points in mm, from Helvetica's character widths (per 1000 em;
+/// rounded by class: enough to right-align numbers and short labels).
+fn text_width(text: &str, size: f32) -> f32 {
+    let units: u32 = text
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' => 222,
+            ' ' | '.' | ',' | ':' | ';' | '!' | 'I' | 'f' | 't' => 278,
+            '(' | ')' | '-' | 'r' => 333,
+            'm' => 833,
+            'w' | 'M' => 760,
+            '%' => 889,
+            'A'..='Z' => 667,
+            '0'..='9' => 556,
+            _ => 540,
+        })
+        .sum();
+    units as f32 / 1000.0 * size * MM_PER_PT
+}
+
 /// Characters outside the built-in fonts' WinAnsi encoding become spaces; control characters are dropped.
 fn printable(text: &str) -> String {
     text.chars()
@@ -153,7 +173,7 @@ impl Writer {
     fn table(&mut self, columns: &[f32], right: &[bool], header: &[String], rows: &[Vec<String>]) {
         let size = 9.0;
         let line_height = 5.2;
-        let width = |text: &str| text.chars().count() as f32 * size * MM_PER_PT * 0.52;
+        let width = |text: &str| text_width(text, size);
         let draw = |writer: &mut Writer, cells: &[String], bold: bool| {
             writer.room(line_height);
             writer.y -= line_height;

@@ -290,7 +290,11 @@ async fn the_monthly_report_prints_the_figures_beside_the_previous_month_and_the
         let response = web.get("/dashboard/report.pdf?month=2025-06").await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
-        let text = pdftotext(&response.bytes().await.expect("bytes"));
+        let pdf = response.bytes().await.expect("bytes");
+        if let Ok(path) = std::env::var("SIGAP_WRITE_SAMPLE_REPORT") {
+            std::fs::write(path, &pdf).expect("sample written");
+        }
+        let text = pdftotext(&pdf);
         let figures = async |from: &str, to: &str| -> Value {
             send(&api, Method::GET, &format!("/api/v1/dashboard/services?from={from}&to={to}"), None).await.json().await.expect("json")
         };
