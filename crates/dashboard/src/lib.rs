@@ -1,17 +1,22 @@
 //! Management information (issue #7): the leaders' dashboard and the public statistics page.
 //! Reads the figures each capability keeps on write (services: `services::stats`; queue:
-//! `queue::stats`; ASN capacity: `capacity::gap_totals`), compares each period with the one before it, draws SVG
-//! charts with a data table beside each, and exports tables as CSV. Leaders of an agency see it
-//! and the agencies under it; a superadmin and the city's leaders see everything. Owns no table.
+//! `queue::stats`; ASN capacity: `capacity::gap_totals`) or counts (complaints, collaboration,
+//! announcements), compares each period with the one before it, draws SVG charts with a data
+//! table beside each, exports every table as CSV and XLSX (and the applications, anonymised,
+//! streamed), and writes the monthly PDF report for the Camat with a leader's commentary.
+//! Leaders of an agency see it and the agencies under it; a superadmin and the city's leaders
+//! see everything. Owns one table: the report commentaries (`report`).
 
 pub mod api;
 mod charts;
 pub mod collaboration_panel;
 mod error;
+mod exports;
 pub mod figures;
 pub mod filters;
 mod pages;
 pub mod queue_panel;
+mod report;
 
 use axum::Router;
 use platform::{
@@ -22,6 +27,7 @@ use platform::{
 
 pub use api::ApiDoc;
 pub use error::DashboardError;
+pub use report::ApiDoc as ReportApiDoc;
 
 /// Texts of this capability.
 pub const CATALOGUE: CatalogueSource = (
@@ -48,7 +54,10 @@ pub const NAV: &[NavItem] = &[
 ];
 
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes()
+        .merge(api::routes())
+        .merge(exports::routes())
+        .merge(report::routes())
 }
 
 /// Today in WITA (periods are WITA days).

@@ -3,6 +3,7 @@
 //! working-day calendar SLAs count with, and the SKM/IKM computation.
 //! Owns the tables `services`, `service_requirements`, `service_steps`, `holidays`.
 
+pub mod anonymised;
 mod api;
 pub mod applications;
 pub mod calendar;

@@ -115,6 +115,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(collaboration::ApiDoc::openapi());
     doc.merge(announcements::ApiDoc::openapi());
     doc.merge(dashboard::ApiDoc::openapi());
+    doc.merge(dashboard::ReportApiDoc::openapi());
     doc
 }
 

@@ -511,6 +511,26 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             door(Method::GET, "/api/v1/dashboard/collaboration?agency=kec-alak", &alak_readers),
             door(Method::GET, "/api/v1/dashboard/queue?office=kantor-camat-alak", &alak_readers),
             door(Method::GET, "/dashboard?office=kantor-camat-alak", &alak_readers),
+            // Its exports and the monthly report (the empty commentary is refused as invalid).
+            door(Method::GET, "/dashboard/services.xlsx", &dashboard_readers),
+            door(Method::GET, "/dashboard/capacity.csv", &dashboard_readers),
+            door(Method::GET, "/dashboard/capacity.xlsx?table=gaps", &dashboard_readers),
+            door(Method::GET, "/dashboard/applications.csv", &dashboard_readers),
+            door(Method::GET, "/dashboard/applications.xlsx", &dashboard_readers),
+            door(Method::GET, "/dashboard/applications.csv?agency=kec-alak", &alak_readers),
+            door(Method::GET, "/dashboard/report", &dashboard_readers),
+            door(Method::GET, "/dashboard/report.pdf", &dashboard_readers),
+            door(Method::GET, "/dashboard/report.pdf?agency=kec-alak", &alak_readers),
+            door(Method::GET, "/api/v1/dashboard/report", &dashboard_readers),
+            door(Method::GET, "/api/v1/dashboard/report?agency=kec-alak", &alak_readers),
+            Door {
+                form: vec![("commentary", "")],
+                ..door(Method::POST, "/dashboard/report", &dashboard_readers)
+            },
+            Door {
+                form: vec![("agency", "kec-alak"), ("commentary", "")],
+                ..door(Method::POST, "/dashboard/report", &alak_readers)
+            },
         ]);
         let mut wrong = Vec::new();
         for door in &doors {

@@ -281,7 +281,7 @@ async fn figures_kept_on_write_follow_the_office_and_equal_a_brute_force_count_a
 /// Writes `count` applications over two years straight into the tables, each submitted on a
 /// pseudo-random day, most completed some days later (some after their deadline), some
 /// returned once, some withdrawn, a third of the issued with an SKM answer; then rebuilds.
-async fn generate(app: &TestApp, count: usize) {
+pub(crate) async fn generate(app: &TestApp, count: usize) {
     let db = &app.state.db.write;
     let services: Vec<(String, String, i64)> =
         sqlx::query("SELECT id, agency_id, version FROM services ORDER BY code")

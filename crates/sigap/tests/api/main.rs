@@ -19,6 +19,7 @@ mod collaboration_edits;
 mod complaints;
 mod config;
 mod dashboard;
+mod dashboard_exports;
 mod dashboard_queue;
 mod dashboard_together;
 mod forms;
