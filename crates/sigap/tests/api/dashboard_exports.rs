@@ -230,7 +230,7 @@ async fn every_dashboard_table_downloads_as_xlsx_with_the_figures_of_the_api() {
             assert_eq!(web.get(path).await.status(), status, "{path}");
         }
         let page = web.get("/dashboard/services.xlsx?from=2026-05-01&to=2026-04-01").await.text().await.expect("text");
-        assert!(page.contains("tidak boleh sebelum"), "the reason is named: {page}");
+        assert!(page.contains("tidak boleh sebelum") && page.contains("href=\"/dashboard?from=2026-05-01&#38;to=2026-04-01\""), "the reason is named: {page}");
         app.sql("INSERT INTO role_grants (user_id, role, agency_id, granted_ms) SELECT u.id, 'leader', a.id, 0 \
                  FROM users u, agencies a WHERE u.username = 'verifikator.alak' AND a.code = 'kec-alak'").await;
         let head = app.browser();
