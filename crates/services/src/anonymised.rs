@@ -79,7 +79,9 @@ pub async fn page(
     if let Some(cursor) = after {
         binds.push(Bind::Int(cursor.submitted_ms));
         binds.push(Bind::Text(cursor.id.clone()));
-        sql.push_str(" AND (a.submitted_ms > $3 OR (a.submitted_ms = $3 AND a.id > $4))");
+        // The first condition alone bounds the index range, so each page starts where the
+        // last ended instead of scanning from the period's start again.
+        sql.push_str(" AND a.submitted_ms >= $3 AND (a.submitted_ms > $3 OR a.id > $4)");
     }
     if !scope.agency_ids.is_empty() {
         let marks: Vec<String> = (0..scope.agency_ids.len())

@@ -119,7 +119,8 @@ async fn prepare(
     let lang = shell.tr.lang;
     let visibility = filters::visibility(app, user).await?;
     let checked = filters::check(app, input, &visibility, crate::today_wita()).await;
-    let filters: Filters = match super::checked(shell, "/dashboard", checked).await? {
+    let back = super::dashboard_with(input);
+    let filters: Filters = match super::checked(shell, &back, checked).await? {
         Ok(filters) => filters,
         Err(page) => return Ok(Err(page)),
     };

@@ -289,6 +289,22 @@ pub(crate) async fn checked<T>(
     }
 }
 
+/// The dashboard with these filters (which names the problems beside the fields, input kept).
+pub(crate) fn dashboard_with(input: &FilterInput) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in [
+        ("from", &input.from),
+        ("to", &input.to),
+        ("agency", &input.agency),
+        ("service", &input.service),
+    ] {
+        if !value.trim().is_empty() {
+            query.append_pair(name, value.trim());
+        }
+    }
+    format!("/dashboard?{}", query.finish())
+}
+
 /// The export's query: which table, and the dashboard's filters.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -338,7 +354,8 @@ async fn services_xlsx(
     let visibility = filters::visibility(&app, &user).await?;
     let checked_filters =
         filters::check(&app, &query.filters, &visibility, crate::today_wita()).await;
-    let filters = match checked(&shell, "/dashboard", checked_filters).await? {
+    let back = dashboard_with(&query.filters);
+    let filters = match checked(&shell, &back, checked_filters).await? {
         Ok(filters) => filters,
         Err(page) => return Ok(page),
     };
@@ -360,7 +377,8 @@ async fn capacity_table(
     let visibility = filters::visibility(app, user).await?;
     let checked_filters =
         filters::check(app, &query.filters, &visibility, crate::today_wita()).await;
-    let filters = match checked(shell, "/dashboard", checked_filters).await? {
+    let back = dashboard_with(&query.filters);
+    let filters = match checked(shell, &back, checked_filters).await? {
         Ok(filters) => filters,
         Err(page) => return Ok(Err(page)),
     };
