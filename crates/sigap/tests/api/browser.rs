@@ -69,7 +69,8 @@ async fn start_driver() -> Option<Driver> {
     panic!("chromedriver did not start");
 }
 
-async fn open_browser(driver: &Driver) -> Client {
+/// A Chromium session with its own empty profile; files it downloads land in `downloads`.
+async fn open_browser(driver: &Driver, downloads: &std::path::Path) -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let profile =
         std::env::temp_dir().join(format!("sigap-chromium-{}", uuid::Uuid::now_v7().simple()));
@@ -80,7 +81,12 @@ async fn open_browser(driver: &Driver) -> Client {
             "binary": CHROMIUM,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=412,915", format!("--user-data-dir={}", profile.display())]
+                     "--window-size=412,915", format!("--user-data-dir={}", profile.display())],
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true
+            }
         }),
     );
     ClientBuilder::rustls()
@@ -93,11 +99,30 @@ async fn open_browser(driver: &Driver) -> Client {
 
 /// Runs a journey; on failure saves a screenshot and the page source, then fails.
 pub(crate) async fn journey(name: &str, app: &TestApp, steps: impl AsyncFn(&Client, &str)) {
+    journey_downloading(
+        name,
+        app,
+        async |browser: &Client, base: &str, _: &std::path::Path| {
+            steps(browser, base).await;
+        },
+    )
+    .await;
+}
+
+/// [`journey`] for steps that download files: they land in the folder the steps are given.
+pub(crate) async fn journey_downloading(
+    name: &str,
+    app: &TestApp,
+    steps: impl AsyncFn(&Client, &str, &std::path::Path),
+) {
     let Some(driver) = start_driver().await else {
         return;
     };
-    let browser = open_browser(&driver).await;
-    let outcome = AssertUnwindSafe(steps(&browser, &app.base))
+    let downloads =
+        std::env::temp_dir().join(format!("sigap-downloads-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&downloads).expect("download folder");
+    let browser = open_browser(&driver, &downloads).await;
+    let outcome = AssertUnwindSafe(steps(&browser, &app.base, &downloads))
         .catch_unwind()
         .await;
     if outcome.is_err() {
@@ -112,6 +137,7 @@ pub(crate) async fn journey(name: &str, app: &TestApp, steps: impl AsyncFn(&Clie
         eprintln!("journey {name} failed: screenshot in {}", dir.display());
     }
     let _ = browser.close().await;
+    let _ = std::fs::remove_dir_all(&downloads);
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }

@@ -13,7 +13,7 @@ use crate::{
     support::{DEMO_PASSWORD, on_both, send, signed_in},
 };
 
-fn tool_available(program: &str, args: &[&str], what: &str) -> bool {
+pub(crate) fn tool_available(program: &str, args: &[&str], what: &str) -> bool {
     let ok = Command::new(program)
         .args(args)
         .output()
@@ -54,7 +54,7 @@ print(json.dumps(out))
 
 /// Every sheet of an XLSX file as read by openpyxl: sheet name → rows of cells (it fails on
 /// any formula cell: exports hold strings and numbers only).
-fn openpyxl(bytes: &[u8]) -> Value {
+pub(crate) fn openpyxl(bytes: &[u8]) -> Value {
     let file = temp_file("table.xlsx", bytes);
     let output = Command::new("python3")
         .arg("-c")
@@ -72,7 +72,7 @@ fn openpyxl(bytes: &[u8]) -> Value {
 }
 
 /// The rows of the only sheet, header first.
-fn only_sheet(book: &Value) -> Vec<Vec<Value>> {
+pub(crate) fn only_sheet(book: &Value) -> Vec<Vec<Value>> {
     let sheets = book.as_object().expect("sheets");
     assert_eq!(sheets.len(), 1, "{book}");
     sheets
@@ -125,7 +125,7 @@ fn number(v: &Value) -> Value {
 }
 
 /// The service lines of the API as the XLSX rows should hold them.
-fn expected_lines(lines: &Value) -> Vec<Vec<Value>> {
+pub(crate) fn expected_lines(lines: &Value) -> Vec<Vec<Value>> {
     lines
         .as_array()
         .expect("lines")

@@ -12,6 +12,7 @@ mod applications_api;
 mod audit;
 mod authorisation;
 mod browser;
+mod browser_dashboard;
 mod capacity;
 mod catalogue;
 mod collaboration;
