@@ -8,6 +8,9 @@
 //! verify` passes, and every notification was delivered exactly once (the file sinks in
 //! `<data dir>/outbox/`, the in-app notifications).
 //!
+//! The same load runs beside `sigap backup` of the live SQLite database: each copy, restored,
+//! passes the same checks for what was acknowledged before the backup began.
+//!
 //! `cargo test -p sigap --test crash` kills 3 times per backend (PostgreSQL when reachable, a
 //! failure under CI=true without it). The long run: `SIGAP_CRASH_KILLS=50`. Replay a run with
 //! `SIGAP_CRASH_SEED=<seed>`.
@@ -223,7 +226,7 @@ impl Installation {
 }
 
 /// What the server acknowledged, by the responses the clients got.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Acknowledged {
     /// Application id → (tracking number, SHA-256 of each document in requirement order).
     submissions: BTreeMap<String, (String, Vec<String>)>,
@@ -461,6 +464,211 @@ async fn open_office_all_day(client: &Client, base: &str) {
         .await;
 }
 
+/// Citizens submitting (one task each: starting an application resumes a citizen's open draft),
+/// the kiosk issuing tickets and three counters calling them, until `load.stop`.
+async fn start_load(
+    client: &Client,
+    base: &str,
+    seed: u64,
+) -> (Arc<Load>, Vec<tokio::task::JoinHandle<()>>) {
+    let load = Arc::new(Load {
+        client: client.clone(),
+        base: base.to_string(),
+        stop: Arc::new(AtomicBool::new(false)),
+        acknowledged: Arc::default(),
+    });
+    let mut tasks = Vec::new();
+    for (worker, nik) in CITIZENS.iter().enumerate() {
+        let token = sign_in(client, base, nik).await;
+        tasks.push(tokio::spawn(load.clone().citizen(token, worker)));
+    }
+    let desk = sign_in(client, base, "loket.alak").await;
+    tasks.push(tokio::spawn(load.clone().kiosk(desk.clone(), seed)));
+    for counter in 1..=3 {
+        tasks.push(tokio::spawn(load.clone().counter(
+            desk.clone(),
+            counter,
+            seed.wrapping_add(u64::try_from(counter).unwrap_or(0)),
+        )));
+    }
+    (load, tasks)
+}
+
+fn snapshot(load: &Load) -> Acknowledged {
+    load.acknowledged
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// Waits (bounded) until no notification is pending.
+async fn wait_for_outbox(database_url: &str) {
+    let pool = AnyPool::connect(database_url)
+        .await
+        .expect("open the database");
+    let mut pending = -1;
+    for _ in 0..600 {
+        pending = count(
+            &pool,
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending'",
+        )
+        .await;
+        if pending == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(pending, 0, "notifications still pending after 60 s");
+    pool.close().await;
+}
+
+/// Sends SIGTERM and waits for a clean exit.
+async fn stop_cleanly(install: &Installation, mut server: Child, incarnation: usize) {
+    if let Some(pid) = server.id() {
+        let _ = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .await;
+    }
+    let stopped = tokio::time::timeout(Duration::from_secs(30), server.wait()).await;
+    assert!(
+        stopped.is_ok_and(|s| s.is_ok_and(|s| s.success())),
+        "sigap serve stops cleanly on SIGTERM: {}",
+        install.server_log(incarnation)
+    );
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a file");
+        }
+    }
+}
+
+/// Table name → rows, for every table of a SQLite database.
+async fn table_counts(pool: &AnyPool) -> BTreeMap<String, i64> {
+    let tables = strings(
+        pool,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .await;
+    let mut counts = BTreeMap::new();
+    for table in tables {
+        let rows = count(pool, &format!("SELECT COUNT(*) FROM \"{table}\"")).await;
+        counts.insert(table, rows);
+    }
+    counts
+}
+
+/// `sigap backup` of the live SQLite database while citizens submit and counters call: each
+/// copy, restored beside a copy of the blob folder taken after it, passes every check of the
+/// crash test for what was acknowledged before the backup began, and `sigap audit verify`; a
+/// copy taken once the writers stopped has the same rows as the database, table by table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_backup_of_the_live_sqlite_database_under_write_load_restores_consistent() {
+    sqlx::any::install_default_drivers();
+    let seed = u64::try_from(platform::clock::now_ms()).unwrap_or(1);
+    let install = Installation::create(Target::Sqlite).await;
+    let (loaded, output) = install.run(&["demo"]).await;
+    assert!(loaded, "sigap demo failed: {output}");
+    let client = Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    let base = install.base();
+    let server = install.start(&client, 0).await;
+    open_office_all_day(&client, &base).await;
+    let (load, tasks) = start_load(&client, &base, seed).await;
+
+    let mut copies = Vec::new();
+    for n in 0..3 {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let before = snapshot(&load);
+        let target = install
+            .data_dir
+            .join("backups")
+            .join(format!("live-{n}.db"));
+        let (ok, output) = install
+            .run(&["backup", "--output", &target.display().to_string()])
+            .await;
+        assert!(ok, "sigap backup under load: {output}");
+        copies.push((target, before));
+    }
+    load.stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.expect("a load task panicked");
+    }
+    // Quiet means the notifications are delivered too (in-app delivery writes rows).
+    wait_for_outbox(&install.database_url).await;
+    let quiet = install.data_dir.join("backups").join("quiet.db");
+    let (ok, output) = install
+        .run(&["backup", "--output", &quiet.display().to_string()])
+        .await;
+    assert!(ok, "sigap backup: {output}");
+    let live = AnyPool::connect(&install.database_url)
+        .await
+        .expect("open the database");
+    let live_counts = table_counts(&live).await;
+    live.close().await;
+    stop_cleanly(&install, server, 0).await;
+
+    let mut submissions = Vec::new();
+    for (n, (copy, before)) in copies.iter().enumerate() {
+        // Restore: the copy as the database of a new data folder, the blobs copied after it.
+        let restored = Installation {
+            target: Target::Sqlite,
+            data_dir: install.data_dir.join(format!("restored-{n}")),
+            database_url: String::new(),
+            pg_database: None,
+            port: install.port,
+        };
+        std::fs::create_dir_all(&restored.data_dir).expect("restore folder");
+        std::fs::copy(copy, restored.data_dir.join("sigap.db")).expect("restore the copy");
+        copy_folder(
+            &install.data_dir.join("blobs"),
+            &restored.data_dir.join("blobs"),
+        );
+        let url = format!("sqlite://{}", restored.data_dir.join("sigap.db").display());
+        let restored = Installation {
+            database_url: url,
+            ..restored
+        };
+        let pool = AnyPool::connect(&restored.database_url)
+            .await
+            .expect("open the restored copy");
+        check_database(&pool, &restored.data_dir, Target::Sqlite, before).await;
+        pool.close().await;
+        let (intact, output) = restored.run(&["audit", "verify"]).await;
+        assert!(intact, "sigap audit verify on copy {n}: {output}");
+        submissions.push(before.submissions.len());
+    }
+    let quiet_pool = AnyPool::connect(&format!("sqlite://{}", quiet.display()))
+        .await
+        .expect("open the quiet copy");
+    assert_eq!(
+        table_counts(&quiet_pool).await,
+        live_counts,
+        "a copy of the quiet database has every row"
+    );
+    quiet_pool.close().await;
+    println!(
+        "backup under load (seed {seed}): {} live copies consistent, holding at least {submissions:?} \
+         acknowledged submissions; the quiet copy identical in {} tables",
+        copies.len(),
+        live_counts.len()
+    );
+    assert!(
+        submissions.iter().any(|n| *n > 0),
+        "the writers did work during a backup"
+    );
+    install.remove().await;
+}
+
 async fn crash_run(target: Target, kills: usize, seed: u64) {
     let install = Installation::create(target).await;
     let (loaded, output) = install.run(&["demo"]).await;
@@ -474,27 +682,7 @@ async fn crash_run(target: Target, kills: usize, seed: u64) {
     let mut server = install.start(&client, incarnation).await;
     open_office_all_day(&client, &base).await;
 
-    let load = Arc::new(Load {
-        client: client.clone(),
-        base: base.clone(),
-        stop: Arc::new(AtomicBool::new(false)),
-        acknowledged: Arc::default(),
-    });
-    let mut tasks = Vec::new();
-    for (worker, nik) in CITIZENS.iter().enumerate() {
-        // One task per citizen: starting an application resumes the citizen's open draft.
-        let token = sign_in(&client, &base, nik).await;
-        tasks.push(tokio::spawn(load.clone().citizen(token, worker)));
-    }
-    let desk = sign_in(&client, &base, "loket.alak").await;
-    tasks.push(tokio::spawn(load.clone().kiosk(desk.clone(), seed)));
-    for counter in 1..=3 {
-        tasks.push(tokio::spawn(load.clone().counter(
-            desk.clone(),
-            counter,
-            seed.wrapping_add(u64::try_from(counter).unwrap_or(0)),
-        )));
-    }
+    let (load, tasks) = start_load(&client, &base, seed).await;
 
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5EED);
     for _ in 0..kills {
@@ -512,37 +700,10 @@ async fn crash_run(target: Target, kills: usize, seed: u64) {
     }
 
     // Notifications claimed by a killed incarnation come back after their lease.
-    let pool = AnyPool::connect(&install.database_url)
-        .await
-        .expect("open the database");
-    let mut pending = -1;
-    for _ in 0..600 {
-        pending = count(
-            &pool,
-            "SELECT COUNT(*) FROM outbox WHERE status = 'pending'",
-        )
-        .await;
-        if pending == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(pending, 0, "notifications still pending after 60 s");
-    pool.close().await;
+    wait_for_outbox(&install.database_url).await;
 
     // A clean stop, so the checks read a quiet database.
-    if let Some(pid) = server.id() {
-        let _ = Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .await;
-    }
-    let stopped = tokio::time::timeout(Duration::from_secs(30), server.wait()).await;
-    assert!(
-        stopped.is_ok_and(|s| s.is_ok_and(|s| s.success())),
-        "sigap serve stops cleanly on SIGTERM: {}",
-        install.server_log(incarnation)
-    );
+    stop_cleanly(&install, server, incarnation).await;
 
     let acknowledged = std::mem::take(
         &mut *load
@@ -604,15 +765,20 @@ struct Figures {
 }
 
 /// Every check after the crashes; panics naming the first problem.
-async fn check(install: &Installation, acknowledged: &Acknowledged) -> Figures {
-    let pool = AnyPool::connect(&install.database_url)
-        .await
-        .expect("open the database");
-    if install.target == Target::Sqlite {
-        let verdict = strings(&pool, "PRAGMA integrity_check").await;
+/// What must hold in any copy of the database: SQLite's own checks, every acknowledged record
+/// (complete), every document's file, no half-written application, no ticket in an impossible
+/// state.
+async fn check_database(
+    pool: &AnyPool,
+    data_dir: &Path,
+    target: Target,
+    acknowledged: &Acknowledged,
+) {
+    if target == Target::Sqlite {
+        let verdict = strings(pool, "PRAGMA integrity_check").await;
         assert_eq!(verdict, vec!["ok".to_string()], "SQLite integrity_check");
         let foreign = sqlx::query("PRAGMA foreign_key_check")
-            .fetch_all(&pool)
+            .fetch_all(pool)
             .await
             .expect("foreign_key_check");
         assert!(
@@ -627,7 +793,7 @@ async fn check(install: &Installation, acknowledged: &Acknowledged) -> Figures {
         "SELECT a.id, a.status, a.tracking_number, d.requirement_position, d.blob_sha256 \
          FROM applications a LEFT JOIN application_documents d ON d.application_id = a.id",
     )
-    .fetch_all(&pool)
+    .fetch_all(pool)
     .await
     .expect("applications");
     let mut stored: HashMap<String, (String, Option<String>, BTreeMap<i64, String>)> =
@@ -659,26 +825,26 @@ async fn check(install: &Installation, acknowledged: &Acknowledged) -> Figures {
     }
     // No document row without its file, and no file that is not what its name says.
     let documents = strings(
-        &pool,
+        pool,
         "SELECT blob_sha256 FROM application_documents UNION SELECT blob_sha256 FROM locker_documents",
     )
     .await;
     for sha256 in &documents {
-        let bytes = std::fs::read(blob_path(&install.data_dir, sha256))
+        let bytes = std::fs::read(blob_path(&data_dir, sha256))
             .unwrap_or_else(|e| panic!("blob {sha256} of a stored document: {e}"));
         assert_eq!(&hex::encode(Sha256::digest(&bytes)), sha256, "blob content");
     }
 
     // No half-written applications.
     let no_history = count(
-        &pool,
+        pool,
         "SELECT COUNT(*) FROM applications a WHERE NOT EXISTS \
          (SELECT 1 FROM application_events e WHERE e.application_id = a.id)",
     )
     .await;
     assert_eq!(no_history, 0, "applications without their status history");
     let half_submitted = count(
-        &pool,
+        pool,
         "SELECT COUNT(*) FROM applications a WHERE a.status <> 'draft' AND (a.tracking_number IS NULL \
          OR a.submitted_ms IS NULL OR a.due_day IS NULL \
          OR NOT EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = a.id AND e.status = 'submitted') \
@@ -692,7 +858,7 @@ async fn check(install: &Installation, acknowledged: &Acknowledged) -> Figures {
         "submitted applications without number, deadline, history, audit entry, notification or documents"
     );
     let numbered_drafts = count(
-        &pool,
+        pool,
         "SELECT COUNT(*) FROM applications WHERE status = 'draft' AND tracking_number IS NOT NULL",
     )
     .await;
@@ -700,7 +866,7 @@ async fn check(install: &Installation, acknowledged: &Acknowledged) -> Figures {
 
     // Tickets: every acknowledged one is there, each in a possible state.
     let tickets = sqlx::query("SELECT id, status FROM queue_tickets")
-        .fetch_all(&pool)
+        .fetch_all(pool)
         .await
         .expect("tickets");
     let tickets: HashMap<String, String> = tickets
@@ -729,7 +895,7 @@ async fn check(install: &Installation, acknowledged: &Acknowledged) -> Figures {
         );
     }
     let impossible = count(
-        &pool,
+        pool,
         "SELECT COUNT(*) FROM queue_tickets WHERE NOT ( \
             (status = 'waiting' AND counter_id IS NULL AND called_ms IS NULL AND finished_ms IS NULL) \
          OR (status = 'called' AND counter_id IS NOT NULL AND called_ms IS NOT NULL AND finished_ms IS NULL) \
@@ -738,19 +904,26 @@ async fn check(install: &Installation, acknowledged: &Acknowledged) -> Figures {
     .await;
     assert_eq!(impossible, 0, "tickets in impossible states");
     let unannounced = count(
-        &pool,
+        pool,
         "SELECT COUNT(*) FROM queue_tickets t WHERE t.status <> 'waiting' AND NOT EXISTS \
          (SELECT 1 FROM queue_calls c WHERE c.ticket_id = t.id AND c.kind = 'call')",
     )
     .await;
     assert_eq!(unannounced, 0, "called tickets the boards never heard of");
     let beyond_counter = count(
-        &pool,
+        pool,
         "SELECT COUNT(*) FROM queue_tickets t WHERE t.seq > COALESCE((SELECT n.last FROM queue_ticket_numbers n \
          WHERE n.group_id = t.group_id AND n.day = t.day), 0) AND t.appointment_id IS NULL",
     )
     .await;
     assert_eq!(beyond_counter, 0, "ticket numbers beyond the drawn counter");
+}
+
+async fn check(install: &Installation, acknowledged: &Acknowledged) -> Figures {
+    let pool = AnyPool::connect(&install.database_url)
+        .await
+        .expect("open the database");
+    check_database(&pool, &install.data_dir, install.target, acknowledged).await;
 
     // Notifications: all delivered, each exactly once.
     let undelivered = count(
