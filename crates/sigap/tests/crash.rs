@@ -843,6 +843,9 @@ fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
         .join(sha256)
 }
 
+/// (status, tracking number, requirement position → document hash) of a stored application.
+type StoredApplication = (String, Option<String>, BTreeMap<i64, String>);
+
 struct Figures {
     emails: usize,
     sms: usize,
@@ -881,8 +884,7 @@ async fn check_database(
     .fetch_all(pool)
     .await
     .expect("applications");
-    let mut stored: HashMap<String, (String, Option<String>, BTreeMap<i64, String>)> =
-        HashMap::new();
+    let mut stored: HashMap<String, StoredApplication> = HashMap::new();
     for row in &rows {
         let entry = stored.entry(row.get::<String, _>(0)).or_insert_with(|| {
             (
@@ -915,7 +917,7 @@ async fn check_database(
     )
     .await;
     for sha256 in &documents {
-        let bytes = std::fs::read(blob_path(&data_dir, sha256))
+        let bytes = std::fs::read(blob_path(data_dir, sha256))
             .unwrap_or_else(|e| panic!("blob {sha256} of a stored document: {e}"));
         assert_eq!(&hex::encode(Sha256::digest(&bytes)), sha256, "blob content");
     }

@@ -602,3 +602,122 @@ async fn a_one_megabyte_header_is_refused_and_the_server_keeps_serving() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn complaint_photos_web_documents_and_the_web_import_refuse_bombs_and_polyglots() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let citizen = signed_in(app, YULIANA).await;
+        let id = draft(&citizen).await;
+        let before = stored_files(app).await;
+        let mut jpeg_with_script = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0xFF, 0xD9];
+        jpeg_with_script.extend(b"<script>alert(1)</script>");
+        // The complaint API takes the photo as base64 inside JSON.
+        for photo in [
+            xml_bomb(),
+            jpeg_with_script.clone(),
+            b"<svg onload=alert(1)>".to_vec(),
+            pdf_bytes(),
+        ] {
+            use base64::Engine as _;
+            let response = app
+                .api()
+                .request(Method::POST, "/api/v1/complaints")
+                .header("accept-language", "en")
+                .json(&json!({
+                    "category": "air-bersih",
+                    "description": "Air PDAM tidak mengalir tiga hari.",
+                    "lat": "", "long": "",
+                    "photo_base64": base64::engine::general_purpose::STANDARD.encode(&photo),
+                }))
+                .send()
+                .await
+                .expect("send");
+            let (status, code, message) = error_code(response).await;
+            assert_eq!(
+                (status.as_u16(), code.as_str()),
+                (422, "complaints.photo_type")
+            );
+            assert!(message.contains("JPEG"), "{message}");
+        }
+        // The same attacks through the browser forms.
+        let web = app.browser();
+        web.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let complaint = {
+            let token = web.cookie("sigap_csrf").expect("csrf");
+            let form = reqwest::multipart::Form::new()
+                .text("csrf_token", token)
+                .text("category", "ketertiban")
+                .text(
+                    "description",
+                    "Lampu jalan mati di tikungan Nunhila sejak sebulan.",
+                )
+                .part(
+                    "photo",
+                    reqwest::multipart::Part::bytes(zip_bomb()).file_name("foto.jpg"),
+                );
+            web.client
+                .post(web.url("/complaints/new"))
+                .multipart(form)
+                .send()
+                .await
+                .expect("send")
+        };
+        assert_eq!(complaint.status(), 422);
+        assert!(
+            complaint
+                .text()
+                .await
+                .expect("text")
+                .contains("Foto harus berupa berkas JPEG atau PNG")
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM complaints").await, 0);
+        for (path, fields, bytes) in [
+            (
+                format!("/applications/{id}/documents/0"),
+                vec![],
+                zip_bomb(),
+            ),
+            (
+                format!("/applications/{id}/documents/0"),
+                vec![],
+                jpeg_with_script.clone(),
+            ),
+            ("/documents".to_string(), vec![("label", "KTP")], xml_bomb()),
+        ] {
+            let response = web.upload_with(&path, &fields, "berkas.pdf", bytes).await;
+            assert_eq!(response.status(), 422, "{path}");
+            let page = response.text().await.expect("text");
+            assert!(
+                page.contains("lang=\"id\"") && page.contains("field-error"),
+                "{path}: a message at the field"
+            );
+        }
+        let bkppd = app.browser();
+        bkppd.login_ok("admin.bkppd", DEMO_PASSWORD).await;
+        let import = bkppd
+            .upload_with(
+                "/capacity/employees/import",
+                &[("mode", "commit")],
+                "pegawai.csv",
+                zip_bomb(),
+            )
+            .await;
+        assert_eq!(import.status(), 422);
+        assert!(
+            import
+                .text()
+                .await
+                .expect("text")
+                .contains("Berkas bukan UTF-8")
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM employees").await, 0);
+        assert_eq!(stored_files(app).await, before, "nothing was stored");
+        still_healthy(app, &citizen).await;
+    })
+    .await;
+}
+
+fn pdf_bytes() -> Vec<u8> {
+    crate::support::pdf()
+}
