@@ -718,6 +718,55 @@ async fn complaint_photos_web_documents_and_the_web_import_refuse_bombs_and_poly
     .await;
 }
 
+#[tokio::test]
+async fn proofs_of_external_jp_refuse_bombs_and_polyglots_on_the_api_and_the_web() {
+    on_both(async |app| {
+        use base64::Engine as _;
+        app.load_demo().await;
+        let bkppd = signed_in(app, "admin.bkppd").await;
+        crate::capacity::link_asn(&bkppd).await;
+        let asn = signed_in(app, "asn.alak").await;
+        let day = services::calendar::wita_date(platform::clock::now_ms()).to_string();
+        let mut html_named_pdf = b"<html><script>alert(1)</script></html>".to_vec();
+        html_named_pdf.extend(b"%%EOF");
+        for proof in [xml_bomb(), html_named_pdf.clone()] {
+            let response = send(
+                &asn,
+                Method::POST,
+                "/api/v1/me/jp",
+                Some(json!({"title": "Webinar Kearsipan", "jp": "8", "completed_on": day,
+                            "proof_name": "sertifikat.pdf",
+                            "proof_base64": base64::engine::general_purpose::STANDARD.encode(&proof)})),
+            )
+            .await;
+            let (status, code, _) = error_code(response).await;
+            assert_eq!((status.as_u16(), code.as_str()), (422, "capacity.proof_type"));
+        }
+        let before = app.count("SELECT COUNT(*) FROM jp_entries").await;
+        let web = app.browser();
+        web.login_ok("asn.alak", DEMO_PASSWORD).await;
+        for bytes in [zip_bomb(), html_named_pdf] {
+            let response = web
+                .upload_with(
+                    "/capacity/me",
+                    &[("title", "Magang di Dukcapil"), ("jp", "5"), ("completed_on", &day)],
+                    "surat.pdf",
+                    bytes,
+                )
+                .await;
+            assert_eq!(response.status(), 422);
+            let page = response.text().await.expect("text");
+            assert!(
+                page.contains("id=\"file-error\"") && page.contains("value=\"Magang di Dukcapil\""),
+                "the message at the file, the title as typed"
+            );
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM jp_entries").await, before, "nothing stored");
+        still_healthy(app, &asn).await;
+    })
+    .await;
+}
+
 fn pdf_bytes() -> Vec<u8> {
     crate::support::pdf()
 }
