@@ -31,6 +31,7 @@ pub(crate) async fn store(
     if name.is_empty() {
         name = format!("file.{}", kind.as_str());
     }
+    let name = kind.with_extension(&name);
     Ok(Stored {
         sha256: blob.sha256,
         kind,

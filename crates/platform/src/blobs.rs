@@ -35,6 +35,23 @@ impl FileKind {
             _ => None,
         }
     }
+    /// `name` ending in this kind's extension: a PDF uploaded as `surat.html` is kept as
+    /// `surat.html.pdf`, so a downloaded copy never opens as a page or a program.
+    pub fn with_extension(self, name: &str) -> String {
+        let extensions: &[&str] = match self {
+            FileKind::Pdf => &["pdf"],
+            FileKind::Jpeg => &["jpg", "jpeg"],
+            FileKind::Png => &["png"],
+        };
+        let fits = name
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| extensions.iter().any(|e| ext.eq_ignore_ascii_case(e)));
+        if fits {
+            name.to_string()
+        } else {
+            format!("{name}.{}", extensions[0])
+        }
+    }
     pub fn content_type(self) -> &'static str {
         match self {
             FileKind::Pdf => "application/pdf",
@@ -208,6 +225,15 @@ mod tests {
             Err(FileProblem::Truncated(FileKind::Jpeg))
         );
         assert_eq!(sniff(b""), Err(FileProblem::Empty));
+    }
+
+    #[test]
+    fn a_stored_name_ends_in_the_extension_of_the_content() {
+        assert_eq!(FileKind::Pdf.with_extension("surat.html"), "surat.html.pdf");
+        assert_eq!(FileKind::Pdf.with_extension("SURAT.PDF"), "SURAT.PDF");
+        assert_eq!(FileKind::Jpeg.with_extension("foto.jpeg"), "foto.jpeg");
+        assert_eq!(FileKind::Jpeg.with_extension("foto.svg"), "foto.svg.jpg");
+        assert_eq!(FileKind::Png.with_extension("ktp"), "ktp.png");
     }
 
     #[tokio::test]

@@ -102,6 +102,17 @@ pub struct Config {
         global = true
     )]
     pub db_max_connections: u32,
+
+    /// How long a node may hold a notification it is delivering before another node (or this
+    /// node after a restart) takes it over, in seconds. Longer than the slowest SMTP or SMS
+    /// gateway answer (20 s).
+    #[arg(
+        long,
+        env = "SIGAP_OUTBOX_LEASE_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub outbox_lease_seconds: u32,
 }
 
 /// Which database the URL names; capability code never asks, only `platform::db` does.
@@ -130,6 +141,7 @@ pub struct Settings {
     pub session_idle: Duration,
     pub trust_proxy: bool,
     pub db_max_connections: u32,
+    pub outbox_lease: Duration,
 }
 
 /// A setting that stops start-up; the message names the setting.
@@ -237,6 +249,9 @@ impl Config {
         if self.db_max_connections < 2 {
             return Err(bad("SIGAP_DB_MAX_CONNECTIONS", "must be at least 2"));
         }
+        if self.outbox_lease_seconds == 0 {
+            return Err(bad("SIGAP_OUTBOX_LEASE_SECONDS", "must be at least 1"));
+        }
         Ok(Settings {
             secure_cookies: base_url.scheme() == "https",
             database_url,
@@ -254,6 +269,7 @@ impl Config {
             session_idle: Duration::from_secs(u64::from(self.session_idle_hours) * 3600),
             trust_proxy: self.trust_proxy,
             db_max_connections: self.db_max_connections,
+            outbox_lease: Duration::from_secs(u64::from(self.outbox_lease_seconds)),
         })
     }
 }

@@ -224,6 +224,7 @@ impl Server {
             self.state.db.clone(),
             senders,
             self.state.outbox_signal.clone(),
+            self.state.settings.outbox_lease,
             cancel.clone(),
         ));
         let reminders = tokio::spawn(services::applications::reminders::run(

@@ -399,7 +399,13 @@ async fn backup(state: &platform::AppState, output: Option<PathBuf>) -> anyhow::
                 "  pg_dump --format=custom --file=sigap-$(date -u +%Y%m%d-%H%M%S).dump '{}'",
                 redact_url(&settings.database_url)
             );
-            println!("Restore with: pg_restore --clean --if-exists --dbname=<url> <file>");
+            println!(
+                "Then copy <data dir>/blobs/ (after the dump). Restore into a new, empty database:"
+            );
+            println!(
+                "  pg_restore --no-owner --no-privileges --exit-on-error --single-transaction --dbname=<url> <file>"
+            );
+            println!("(docs/operations.md explains each flag and the SQLite procedure)");
         }
     }
     Ok(())

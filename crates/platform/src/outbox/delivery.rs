@@ -1,8 +1,12 @@
 //! How a message leaves Sigap: email over SMTP (lettre) or to a file sink, SMS/WhatsApp through an
 //! HTTP gateway or to a file sink. The file sinks (one JSON line a message under
 //! `<data dir>/outbox/`) let a demo or a test run without a mail server or SMS contract.
+//!
+//! Every transport learns the outbox id of the message, so that a message handed over again
+//! after a crash (see `worker`) is recognised: the file sinks skip an id they already hold, the
+//! SMS gateway gets an `id` field, and SMTP a Message-ID derived from the id.
 
-use std::{path::PathBuf, time::Duration};
+use std::{collections::HashSet, path::PathBuf, time::Duration};
 
 use anyhow::Context as _;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor, message::Mailbox};
@@ -15,7 +19,7 @@ pub enum EmailSink {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         from: Mailbox,
     },
-    File(PathBuf),
+    File(FileSink),
 }
 
 pub enum SmsSink {
@@ -24,7 +28,7 @@ pub enum SmsSink {
         url: url::Url,
         token: Option<String>,
     },
-    File(PathBuf),
+    File(FileSink),
 }
 
 pub struct Senders {
@@ -45,7 +49,7 @@ impl Senders {
                     .build(),
                 from: settings.smtp_from.clone(),
             },
-            None => EmailSink::File(sink_dir.join("email.log")),
+            None => EmailSink::File(FileSink::new(sink_dir.join("email.log"))),
         };
         let sms = match &settings.sms_gateway_url {
             Some(url) => SmsSink::Gateway {
@@ -56,7 +60,7 @@ impl Senders {
                 url: url.clone(),
                 token: settings.sms_gateway_token.clone(),
             },
-            None => SmsSink::File(sink_dir.join("sms.log")),
+            None => SmsSink::File(FileSink::new(sink_dir.join("sms.log"))),
         };
         Ok(Senders { email, sms })
     }
@@ -70,7 +74,9 @@ impl Senders {
     ) -> anyhow::Result<()> {
         match &self.email {
             EmailSink::Smtp { transport, from } => {
+                let domain = from.email.domain().to_string();
                 let message = lettre::Message::builder()
+                    .message_id(Some(format!("<{id}@{domain}>")))
                     .from(from.clone())
                     .to(to.parse().context("recipient is not an email address")?)
                     .subject(subject)
@@ -80,7 +86,7 @@ impl Senders {
                 transport.send(message).await.context("SMTP delivery")?;
                 Ok(())
             }
-            EmailSink::File(path) => append_line(path, id, to, subject, body).await,
+            EmailSink::File(sink) => sink.append(id, to, subject, body).await,
         }
     }
 
@@ -101,29 +107,76 @@ impl Senders {
                 );
                 Ok(())
             }
-            SmsSink::File(path) => append_line(path, id, to, "", body).await,
+            SmsSink::File(sink) => sink.append(id, to, "", body).await,
         }
     }
 }
 
-async fn append_line(
-    path: &PathBuf,
-    id: &str,
-    to: &str,
-    subject: &str,
-    body: &str,
-) -> anyhow::Result<()> {
-    let mut line = serde_json::to_string(&serde_json::json!({
-        "id": id, "to": to, "subject": subject, "body": body, "at_ms": clock::now_ms(),
-    }))?;
-    line.push('\n');
-    let mut file = tokio::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .await
-        .with_context(|| format!("opening {}", path.display()))?;
-    file.write_all(line.as_bytes()).await?;
-    file.flush().await?;
-    Ok(())
+/// A development sink: one JSON line per message. It delivers each outbox id once, also when a
+/// message comes again after a crash, and drops a line a crash cut off (that message was not
+/// marked delivered, so it comes again).
+pub struct FileSink {
+    path: PathBuf,
+    /// The ids in the file, read on first use.
+    delivered: tokio::sync::Mutex<Option<HashSet<String>>>,
+}
+
+impl FileSink {
+    pub fn new(path: PathBuf) -> FileSink {
+        FileSink {
+            path,
+            delivered: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    async fn append(&self, id: &str, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+        let mut delivered = self.delivered.lock().await;
+        if delivered.is_none() {
+            *delivered = Some(self.read_ids().await?);
+        }
+        let Some(ids) = delivered.as_mut() else {
+            anyhow::bail!("the sink's ids were not read");
+        };
+        if ids.contains(id) {
+            return Ok(());
+        }
+        let mut line = serde_json::to_string(&serde_json::json!({
+            "id": id, "to": to, "subject": subject, "body": body, "at_ms": clock::now_ms(),
+        }))?;
+        line.push('\n');
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .await
+            .with_context(|| format!("opening {}", self.path.display()))?;
+        file.write_all(line.as_bytes()).await?;
+        file.flush().await?;
+        ids.insert(id.to_string());
+        Ok(())
+    }
+
+    /// The ids already in the file; cuts off an unfinished last line.
+    async fn read_ids(&self) -> anyhow::Result<HashSet<String>> {
+        let bytes = match tokio::fs::read(&self.path).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", self.path.display())),
+        };
+        let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+        if complete < bytes.len() {
+            let file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .open(&self.path)
+                .await
+                .with_context(|| format!("opening {}", self.path.display()))?;
+            file.set_len(u64::try_from(complete).unwrap_or(0)).await?;
+            tracing::warn!(path = %self.path.display(), "dropped a message line cut off by a crash");
+        }
+        Ok(bytes[..complete]
+            .split(|b| *b == b'\n')
+            .filter_map(|line| serde_json::from_slice::<serde_json::Value>(line).ok())
+            .filter_map(|message| message["id"].as_str().map(str::to_string))
+            .collect())
+    }
 }

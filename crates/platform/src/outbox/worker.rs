@@ -2,6 +2,9 @@
 //! (a conditional UPDATE that only one node can win), delivered, then marked delivered. A node
 //! that dies mid-delivery leaves its lease to expire and another node takes the message over.
 //! Failures retry with exponential back-off; after `MAX_ATTEMPTS` the message is `dead`.
+//! A node killed between handing a message over and marking it delivered hands it over again
+//! once the lease expires: the transports are told the message id (the file sinks and the SMS
+//! gateway by an `id` field, SMTP by the Message-ID) so that the second hand-over is recognised.
 
 use std::{sync::Arc, time::Duration};
 
@@ -12,7 +15,8 @@ use tokio_util::sync::CancellationToken;
 use super::{Channel, delivery::Senders};
 use crate::{clock, db::Db, ids};
 
-const LEASE_MS: i64 = 60_000;
+/// The lease when none is configured (`SIGAP_OUTBOX_LEASE_SECONDS`).
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 const BATCH: i64 = 20;
 const MAX_ATTEMPTS: i64 = 8;
 const IDLE_POLL: Duration = Duration::from_secs(2);
@@ -32,11 +36,18 @@ const FAILED: &str = "UPDATE outbox SET status = $2, attempts = attempts + 1, ne
 const IN_APP: &str = "INSERT INTO notifications (id, user_id, subject, body, created_ms) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
 
-/// Runs until `cancel` fires.
-pub async fn run(db: Db, senders: Arc<Senders>, signal: Arc<Notify>, cancel: CancellationToken) {
+/// Runs until `cancel` fires; a claimed message stays this node's for `lease`.
+pub async fn run(
+    db: Db,
+    senders: Arc<Senders>,
+    signal: Arc<Notify>,
+    lease: Duration,
+    cancel: CancellationToken,
+) {
     let node = ids::new_id();
+    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
     loop {
-        let delivered = match deliver_due(&db, &senders, &node).await {
+        let delivered = match deliver_due_leased(&db, &senders, &node, lease_ms).await {
             Ok(count) => count,
             Err(error) => {
                 tracing::warn!(error = %error, "outbox pass failed; will retry");
@@ -54,8 +65,19 @@ pub async fn run(db: Db, senders: Arc<Senders>, signal: Arc<Notify>, cancel: Can
     }
 }
 
-/// One pass: claims due messages and delivers them; returns how many were handled.
+/// One pass with the default lease: claims due messages and delivers them; returns how many
+/// were handled.
 pub async fn deliver_due(db: &Db, senders: &Senders, node: &str) -> Result<usize, sqlx::Error> {
+    let lease_ms = i64::try_from(DEFAULT_LEASE.as_millis()).unwrap_or(i64::MAX / 2);
+    deliver_due_leased(db, senders, node, lease_ms).await
+}
+
+async fn deliver_due_leased(
+    db: &Db,
+    senders: &Senders,
+    node: &str,
+    lease_ms: i64,
+) -> Result<usize, sqlx::Error> {
     let now = clock::now_ms();
     let due = sqlx::query(DUE)
         .bind(now)
@@ -68,7 +90,7 @@ pub async fn deliver_due(db: &Db, senders: &Senders, node: &str) -> Result<usize
         let claimed = sqlx::query(CLAIM)
             .bind(&id)
             .bind(node)
-            .bind(now + LEASE_MS)
+            .bind(now.saturating_add(lease_ms))
             .bind(now)
             .execute(&db.write)
             .await?

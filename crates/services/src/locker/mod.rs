@@ -21,7 +21,8 @@ use crate::error::ServiceError;
 /// The most files one citizen keeps; enough for a household's papers.
 pub const MAX_DOCUMENTS: i64 = 50;
 
-/// A file name as it may be shown and sent back: no folders, no control characters.
+/// A file name as it may be shown and sent back: no folders, no control characters, and the
+/// extension of what the file is.
 pub fn safe_file_name(raw: &str, kind: FileKind) -> String {
     let name: String = raw
         .rsplit(['/', '\\'])
@@ -34,7 +35,7 @@ pub fn safe_file_name(raw: &str, kind: FileKind) -> String {
     if name.trim().is_empty() {
         format!("dokumen.{}", kind.as_str())
     } else {
-        name
+        kind.with_extension(&name)
     }
 }
 

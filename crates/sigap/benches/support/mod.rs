@@ -58,6 +58,7 @@ pub async fn start(
         session_idle_hours: 12,
         trust_proxy: false,
         db_max_connections: 16,
+        outbox_lease_seconds: 60,
     };
     let state = sigap::state(config.check()?).await?;
     accounts::demo::load(&state).await?;

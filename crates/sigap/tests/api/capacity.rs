@@ -692,7 +692,7 @@ async fn session_today(api: &Api) -> String {
     session["id"].as_str().expect("id").to_string()
 }
 
-async fn link_asn(api: &Api) {
+pub(crate) async fn link_asn(api: &Api) {
     let mut ana = employee(&nip(1), "Theresia Bano", "kec-alak");
     ana["username"] = json!("asn.alak");
     let (status, body) = post_json(api, "/api/v1/employees", ana).await;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod abuse;
 mod accounts;
 mod admin;
 mod announcements;

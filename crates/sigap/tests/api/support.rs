@@ -113,6 +113,7 @@ pub fn test_config(data_dir: &Path, database_url: Option<String>) -> Config {
         session_idle_hours: 12,
         trust_proxy: false,
         db_max_connections: 8,
+        outbox_lease_seconds: 60,
     }
 }
 
