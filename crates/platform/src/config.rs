@@ -9,7 +9,13 @@ use url::Url;
 pub struct Config {
     /// Database URL: `sqlite://PATH` (default: `sqlite://<data dir>/sigap.db`) or
     /// `postgres://USER@HOST:PORT/DB` for several nodes.
-    #[arg(long, env = "SIGAP_DATABASE_URL", global = true)]
+    /// (`--help` never shows the value: a PostgreSQL URL may hold a password.)
+    #[arg(
+        long,
+        env = "SIGAP_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 
     /// Folder for the SQLite database, uploaded files and development mail/SMS sinks.
@@ -32,7 +38,8 @@ pub struct Config {
 
     /// SMTP server for email, e.g. `smtps://user:pass@mail.kupangkota.go.id:465` or
     /// `smtp://host:587?tls=required`. Unset: emails are written to <data dir>/outbox/email.log.
-    #[arg(long, env = "SIGAP_SMTP_URL", global = true)]
+    /// (`--help` never shows the value: it may hold a password.)
+    #[arg(long, env = "SIGAP_SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
 
     /// Sender address of outgoing email.
@@ -46,7 +53,12 @@ pub struct Config {
 
     /// HTTP gateway for SMS/WhatsApp: Sigap POSTs JSON {"to": ..., "message": ...}.
     /// Unset: messages are written to <data dir>/outbox/sms.log.
-    #[arg(long, env = "SIGAP_SMS_GATEWAY_URL", global = true)]
+    #[arg(
+        long,
+        env = "SIGAP_SMS_GATEWAY_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub sms_gateway_url: Option<String>,
 
     /// Bearer token sent to the SMS gateway.

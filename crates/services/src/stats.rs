@@ -102,8 +102,8 @@ pub(crate) async fn on_status(
     count_status(conn, application_id, to, at_ms, None).await
 }
 
-/// [`on_status`] with the holiday calendar already at hand (the rebuild loads it once for all
-/// events); `None` loads it when a completion needs it.
+/// [`on_status`] with the holiday calendar if already at hand; `None` loads it when a
+/// completion needs it.
 async fn count_status(
     conn: &mut AnyConnection,
     application_id: &str,
@@ -202,9 +202,25 @@ pub(crate) async fn on_skm(
     Ok(())
 }
 
+/// Counts of one day, agency and service, as `service_daily_stats` keeps them.
+#[derive(Default)]
+struct DayCounts {
+    received: i64,
+    returned: i64,
+    completed: i64,
+    completed_on_time: i64,
+    issued: i64,
+    rejected: i64,
+    withdrawn: i64,
+}
+
 /// Recomputes every service figure from the raw rows, in one transaction; returns the number
-/// of applications counted.
+/// of applications counted. The rows are read a page at a time (keyset) and summed in memory
+/// (a few thousand keys per year), so a million applications rebuild in one pass each over
+/// applications, their counted events and the SKM answers, with the same definitions as the
+/// counting on write ([`on_submitted`], [`on_status`], [`on_skm`]).
 pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
+    type Key = (String, String, String);
     let mut tx = app.db.begin().await?;
     for table in [
         "service_daily_stats",
@@ -215,62 +231,198 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
     }
-    let applications = sqlx::query(
-        "SELECT agency_id, service_id, submitted_ms FROM applications WHERE submitted_ms IS NOT NULL ORDER BY id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    for row in &applications {
-        on_submitted(
-            &mut tx,
-            &row.try_get::<String, _>("agency_id")?,
-            &row.try_get::<String, _>("service_id")?,
-            row.try_get("submitted_ms")?,
+    let holidays = calendar_in(&mut tx).await?;
+    let mut days: BTreeMap<Key, DayCounts> = BTreeMap::new();
+    let mut durations: BTreeMap<(Key, i64), i64> = BTreeMap::new();
+    let mut skm_sums: BTreeMap<Key, (i64, [i64; 9])> = BTreeMap::new();
+    let mut applications = 0_u64;
+    let mut after = String::new();
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, agency_id, service_id, submitted_ms FROM applications \
+             WHERE submitted_ms IS NOT NULL AND id > $1 ORDER BY id LIMIT 10000",
         )
+        .bind(&after)
+        .fetch_all(&mut *tx)
         .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get("id")?;
+        for row in &rows {
+            applications += 1;
+            let day = calendar::wita_date(row.try_get("submitted_ms")?).to_string();
+            days.entry((day, row.try_get("agency_id")?, row.try_get("service_id")?))
+                .or_default()
+                .received += 1;
+        }
     }
     // Each counted event as the application's history recorded it.
-    let events = sqlx::query(
-        "SELECT e.application_id, e.status, e.at_ms FROM application_events e \
-         JOIN applications a ON a.id = e.application_id \
-         WHERE a.submitted_ms IS NOT NULL AND e.status IN ('returned_for_revision', 'issued', 'rejected', 'withdrawn') \
-         ORDER BY e.at_ms, e.id",
+    let mut after = String::new();
+    loop {
+        let rows = sqlx::query(
+            "SELECT e.id, e.status, e.at_ms, a.agency_id, a.service_id, a.submitted_ms, a.due_day \
+             FROM application_events e JOIN applications a ON a.id = e.application_id \
+             WHERE a.submitted_ms IS NOT NULL AND e.id > $1 \
+             AND e.status IN ('returned_for_revision', 'issued', 'rejected', 'withdrawn') \
+             ORDER BY e.id LIMIT 10000",
+        )
+        .bind(&after)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get("id")?;
+        for row in &rows {
+            let status: String = row.try_get("status")?;
+            let at = calendar::wita_date(row.try_get("at_ms")?);
+            let key: Key = (
+                at.to_string(),
+                row.try_get("agency_id")?,
+                row.try_get("service_id")?,
+            );
+            let counts = days.entry(key.clone()).or_default();
+            match Status::parse(&status) {
+                Some(Status::ReturnedForRevision) => counts.returned += 1,
+                Some(Status::Withdrawn) => counts.withdrawn += 1,
+                Some(done @ (Status::Issued | Status::Rejected)) => {
+                    counts.completed += 1;
+                    if done == Status::Issued {
+                        counts.issued += 1;
+                    } else {
+                        counts.rejected += 1;
+                    }
+                    let due = row
+                        .try_get::<Option<String>, _>("due_day")?
+                        .as_deref()
+                        .and_then(calendar::parse_date);
+                    if due.is_some_and(|due| at <= due) {
+                        counts.completed_on_time += 1;
+                    }
+                    let submitted = calendar::wita_date(row.try_get("submitted_ms")?);
+                    let working_days = holidays.working_days_between(submitted, at);
+                    *durations.entry((key, working_days)).or_default() += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut after = String::new();
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, agency_id, service_id, answers, created_ms FROM skm_responses WHERE id > $1 ORDER BY id LIMIT 10000",
+        )
+        .bind(&after)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get("id")?;
+        for row in &rows {
+            let raw: String = row.try_get("answers")?;
+            if let Some(answers) = skm::parse_answers(&raw) {
+                let day = calendar::wita_date(row.try_get("created_ms")?).to_string();
+                let sums = skm_sums
+                    .entry((day, row.try_get("agency_id")?, row.try_get("service_id")?))
+                    .or_default();
+                sums.0 += 1;
+                for (sum, answer) in sums.1.iter_mut().zip(answers.iter()) {
+                    *sum += i64::from(*answer);
+                }
+            }
+        }
+    }
+    use platform::db::{
+        Value::{Int, Text},
+        insert_rows,
+    };
+    let daily: Vec<Vec<platform::db::Value>> = days
+        .into_iter()
+        .map(|((day, agency, service), c)| {
+            vec![
+                Text(day),
+                Text(agency),
+                Text(service),
+                Int(c.received),
+                Int(c.returned),
+                Int(c.completed),
+                Int(c.completed_on_time),
+                Int(c.issued),
+                Int(c.rejected),
+                Int(c.withdrawn),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "service_daily_stats",
+        &[
+            "day",
+            "agency_id",
+            "service_id",
+            "received",
+            "returned",
+            "completed",
+            "completed_on_time",
+            "issued",
+            "rejected",
+            "withdrawn",
+        ],
+        &daily,
     )
-    .fetch_all(&mut *tx)
     .await?;
-    let holidays = calendar_in(&mut tx).await?;
-    for row in &events {
-        let status: String = row.try_get("status")?;
-        if let Some(status) = Status::parse(&status) {
-            count_status(
-                &mut tx,
-                &row.try_get::<String, _>("application_id")?,
-                status,
-                row.try_get("at_ms")?,
-                Some(&holidays),
-            )
-            .await?;
-        }
-    }
-    let responses =
-        sqlx::query("SELECT agency_id, service_id, answers, created_ms FROM skm_responses")
-            .fetch_all(&mut *tx)
-            .await?;
-    for row in &responses {
-        let raw: String = row.try_get("answers")?;
-        if let Some(answers) = skm::parse_answers(&raw) {
-            on_skm(
-                &mut tx,
-                &row.try_get::<String, _>("agency_id")?,
-                &row.try_get::<String, _>("service_id")?,
-                &answers,
-                row.try_get("created_ms")?,
-            )
-            .await?;
-        }
-    }
+    let duration_rows: Vec<Vec<platform::db::Value>> = durations
+        .into_iter()
+        .map(|(((day, agency, service), working_days), n)| {
+            vec![
+                Text(day),
+                Text(agency),
+                Text(service),
+                Int(working_days),
+                Int(n),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "service_duration_stats",
+        &[
+            "day",
+            "agency_id",
+            "service_id",
+            "working_days",
+            "completed",
+        ],
+        &duration_rows,
+    )
+    .await?;
+    let skm_rows: Vec<Vec<platform::db::Value>> = skm_sums
+        .into_iter()
+        .map(|((day, agency, service), (respondents, sums))| {
+            let mut row = vec![Text(day), Text(agency), Text(service), Int(respondents)];
+            row.extend(sums.into_iter().map(Int));
+            row
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "skm_daily_stats",
+        &[
+            "day",
+            "agency_id",
+            "service_id",
+            "respondents",
+            "e1",
+            "e2",
+            "e3",
+            "e4",
+            "e5",
+            "e6",
+            "e7",
+            "e8",
+            "e9",
+        ],
+        &skm_rows,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(applications.len() as u64)
+    Ok(applications)
 }
 
 /// Counts what is on file when nothing has been counted yet (a database from before these

@@ -184,7 +184,28 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn(plain_request_id))
         .with_state(state)
+}
+
+/// A client may name its request (`x-request-id`, kept for tracing across systems), but only
+/// with up to 64 letters, digits, `-`, `_` and `.`: anything else is dropped (a fresh id is
+/// made), so no client can write forged fields or lines into the log.
+async fn plain_request_id(
+    mut request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let plain = request.headers().get("x-request-id").is_none_or(|v| {
+        v.len() <= 64
+            && !v.is_empty()
+            && v.as_bytes()
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    });
+    if !plain {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
 }
 
 /// A bound, ready server. `build` binds (port 0 picks a free port), `run` serves.

@@ -67,10 +67,14 @@ pub(crate) fn page_with_errors(template: &impl Template) -> Result<Response, Web
 
 /// Only local paths are followed after login or a language switch (no open redirect).
 pub(crate) fn safe_next(next: &str) -> Option<&str> {
+    // Browsers drop tabs and newlines inside URLs ("/\t/evil.example" becomes
+    // "//evil.example") and a control character cannot go into a Location header: any control
+    // character or space refuses the path, as do the other ways out of this site.
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
-        && !next.contains("://");
+        && !next.contains("://")
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
     ok.then_some(next)
 }
 
@@ -85,5 +89,12 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), None);
         assert_eq!(safe_next("/\\evil.example"), None);
         assert_eq!(safe_next("account"), None);
+        assert_eq!(safe_next("/\t/evil.example"), None);
+        assert_eq!(safe_next("/account\r\nSet-Cookie: x=1"), None);
+        assert_eq!(safe_next("/ /evil.example"), None);
+        assert_eq!(
+            safe_next("/applications?page=2"),
+            Some("/applications?page=2")
+        );
     }
 }

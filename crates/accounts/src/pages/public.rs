@@ -334,9 +334,14 @@ pub async fn forgot(
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<Response, WebError> {
     match reset::request_reset(&app, &form.login).await {
+        // The reset page is answered here, not by a redirect: the login typed (a NIK, email or
+        // phone) must not travel in a URL, where browser history and proxy logs keep it.
         Ok(()) => {
-            let target: String = form_urlencoded_pair("login", &form.login);
-            Ok(Redirect::to(&format!("/password/reset?sent=1&{target}")).into_response())
+            let input = reset::ResetInput {
+                login: form.login,
+                ..Default::default()
+            };
+            page(&reset_page(shell, &input, Vec::new(), true))
         }
         Err(error) => match error.problems() {
             Some(problems) => {
@@ -346,10 +351,6 @@ pub async fn forgot(
             None => Err(error.into()),
         },
     }
-}
-
-fn form_urlencoded_pair(name: &str, value: &str) -> String {
-    serde_urlencoded::to_string([(name, value)]).unwrap_or_default()
 }
 
 #[derive(Deserialize, Default)]

@@ -10,6 +10,7 @@ mod announcements;
 mod api;
 mod applications;
 mod applications_api;
+mod asvs;
 mod audit;
 mod authorisation;
 mod browser;
