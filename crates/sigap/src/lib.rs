@@ -1,6 +1,8 @@
 //! The Sigap application: merges every capability's routes under the platform's layers, starts
 //! the background workers, serves, and shuts down cleanly. `main.rs` is only the command line.
 
+pub mod scale_demo;
+
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;

@@ -30,6 +30,14 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum DemoScale {
+    /// The Alak demo: a few of everything, for trying Sigap out.
+    Alak,
+    /// The Alak demo plus the large generated data set.
+    Large,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (applies pending migrations first).
@@ -41,7 +49,22 @@ enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the Alak demo data set (agencies, one staff account per role, citizens). Idempotent.
-    Demo,
+    /// With `--scale large`, then also a large generated data set for measuring the dashboards
+    /// (a million applications over three years, a million queue tickets, 50,000 civil
+    /// servants; on a fresh database), with a progress bar.
+    Demo {
+        #[arg(long, value_enum, default_value_t = DemoScale::Alak)]
+        scale: DemoScale,
+        /// With `--scale large`: how many applications (default 1,000,000).
+        #[arg(long)]
+        applications: Option<u64>,
+        /// With `--scale large`: how many queue tickets (default 1,000,000).
+        #[arg(long)]
+        tickets: Option<u64>,
+        /// With `--scale large`: how many civil servants (default 50,000).
+        #[arg(long)]
+        employees: Option<u64>,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -189,7 +212,26 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
             server.run(shutdown_signal()).await?;
         }
         Command::Migrate => println!("Migrations applied."),
-        Command::Demo => load_demo(&state).await?,
+        Command::Demo {
+            scale,
+            applications,
+            tickets,
+            employees,
+        } => {
+            load_demo(&state).await?;
+            if let DemoScale::Large = scale {
+                let large = sigap::scale_demo::Scale::LARGE;
+                sigap::scale_demo::load(
+                    &state,
+                    sigap::scale_demo::Scale {
+                        applications: applications.unwrap_or(large.applications),
+                        tickets: tickets.unwrap_or(large.tickets),
+                        employees: employees.unwrap_or(large.employees),
+                    },
+                )
+                .await?;
+            }
+        }
         Command::User { action } => user_command(&state, action).await?,
         Command::ImportEmployees { file, commit } => {
             if !capacity::import::import_file(&state, &file, commit).await? {

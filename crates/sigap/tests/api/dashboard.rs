@@ -580,3 +580,86 @@ async fn the_capacity_panel_shows_jp_compliance_and_the_largest_gaps_of_the_read
     })
     .await;
 }
+
+/// `sigap demo --scale large` at a small size: the generated data set is consistent (every
+/// service figure the dashboard shows over it equals the brute-force count from its rows, the
+/// queue and ASN parts are there and counted), on both backends.
+#[tokio::test]
+async fn the_large_demo_generator_writes_a_consistent_data_set_the_dashboard_counts_exactly() {
+    on_both(async |app| {
+        app.load_demo().await;
+        capacity::demo::load(&app.state)
+            .await
+            .expect("capacity demo");
+        let scale = sigap::scale_demo::Scale {
+            applications: 6_000,
+            tickets: 4_000,
+            employees: 700,
+        };
+        sigap::scale_demo::load(&app.state, scale)
+            .await
+            .expect("large demo");
+        // A second run on the same database is refused, nothing added.
+        assert!(sigap::scale_demo::load(&app.state, scale).await.is_err());
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM applications WHERE id LIKE 'lg-%'")
+                .await,
+            6_000
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM queue_tickets WHERE id LIKE 'lg-%'")
+                .await,
+            4_000
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM employees WHERE id LIKE 'lg-%'")
+                .await,
+            700
+        );
+        let raw = raw(app).await;
+        let leader = signed_in(app, "pimpinan.kota").await;
+        let today = services::calendar::wita_date(platform::clock::now_ms());
+        let first = today
+            .checked_sub(jiff::Span::new().days(3 * 365))
+            .expect("day");
+        let (status, body) = panel(&leader, &format!("from={first}&to={today}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            reported(&body["current"]),
+            expected(&raw, first, today, &[], None),
+            "three years"
+        );
+        assert_eq!(body["current"]["received"], 6_000);
+        // Every ended ticket is counted in the queue figures.
+        let (status, queue) = {
+            let r = send(
+                &leader,
+                Method::GET,
+                &format!("/api/v1/dashboard/queue?from={first}&to={today}"),
+                None,
+            )
+            .await;
+            (r.status(), r.json::<Value>().await.expect("json"))
+        };
+        assert_eq!(status, 200);
+        assert_eq!(queue["current"]["tickets"], 4_000);
+        // The civil servants are in the JP compliance.
+        let (status, capacity) = {
+            let r = send(&leader, Method::GET, "/api/v1/dashboard/capacity", None).await;
+            (r.status(), r.json::<Value>().await.expect("json"))
+        };
+        assert_eq!(status, 200);
+        let counted: i64 = capacity["compliance"]
+            .as_array()
+            .expect("compliance")
+            .iter()
+            .map(|a| a["employees"].as_i64().unwrap_or(0))
+            .sum();
+        assert_eq!(
+            counted,
+            app.count("SELECT COUNT(*) FROM employees WHERE employment_type = 'pns'")
+                .await
+        );
+    })
+    .await;
+}
