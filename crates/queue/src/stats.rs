@@ -371,16 +371,6 @@ impl Scope {
     }
 }
 
-fn bind_all<'q>(
-    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &'q [String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for value in binds {
-        query = query.bind(value.as_str());
-    }
-    query
-}
-
 const SUMS: &str = "CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(no_shows) AS BIGINT) AS no_shows, \
      CAST(SUM(waited) AS BIGINT) AS waited, CAST(SUM(wait_ms) AS BIGINT) AS wait_ms, \
      CAST(SUM(served) AS BIGINT) AS served, CAST(SUM(service_ms) AS BIGINT) AS service_ms";
@@ -444,7 +434,7 @@ async fn histograms(
     let sql = format!(
         "SELECT {key} AS k, tenths, CAST(SUM(tickets) AS BIGINT) AS n FROM queue_time_stats WHERE {filter} GROUP BY {group}"
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&app.db.read)
         .await?;
     let mut out: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
@@ -461,7 +451,7 @@ async fn histograms(
 pub async fn totals(app: &AppState, scope: &Scope) -> Result<Totals, sqlx::Error> {
     let (filter, binds) = scope.daily();
     let sql = format!("SELECT {SUMS} FROM queue_daily_stats WHERE {filter}");
-    let row = bind_all(sqlx::query(&sql), &binds)
+    let row = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_one(&app.db.read)
         .await?;
     let waits = histograms(app, scope, "wait", false).await?;
@@ -482,7 +472,7 @@ pub async fn by_office(
     let sql = format!(
         "SELECT office_id, {SUMS} FROM queue_daily_stats WHERE {filter} GROUP BY office_id"
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&app.db.read)
         .await?;
     let waits = histograms(app, scope, "wait", true).await?;
@@ -534,7 +524,7 @@ pub async fn breakdown(
     let sql = format!(
         "SELECT {key} AS k, {SUMS} FROM queue_daily_stats WHERE {filter} GROUP BY {key} ORDER BY {key}"
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&app.db.read)
         .await?;
     rows.iter()
@@ -569,7 +559,7 @@ pub async fn heat(app: &AppState, scope: &Scope) -> Result<Vec<HeatCell>, sqlx::
     let sql = format!(
         "SELECT day, hour, CAST(SUM(tickets) AS BIGINT) AS n FROM queue_daily_stats WHERE {filter} GROUP BY day, hour"
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&app.db.read)
         .await?;
     let mut cells: BTreeMap<(i64, i64), i64> = BTreeMap::new();

@@ -586,21 +586,11 @@ impl Breakdown {
     }
 }
 
-fn bind_all<'q>(
-    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &'q [String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for value in binds {
-        query = query.bind(value.as_str());
-    }
-    query
-}
-
 /// The counts of a scope.
 pub async fn counts(app: &AppState, scope: &Scope) -> Result<Counts, sqlx::Error> {
     let (filter, binds) = scope.filter();
     let sql = format!("SELECT {SUMS} FROM service_daily_stats WHERE {filter}");
-    let row = bind_all(sqlx::query(&sql), &binds)
+    let row = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_one(&app.db.read)
         .await?;
     counts_of(&row)
@@ -617,7 +607,7 @@ pub async fn breakdown(
     let sql = format!(
         "SELECT {key} AS k, {SUMS} FROM service_daily_stats WHERE {filter} GROUP BY {key} ORDER BY {key}"
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&app.db.read)
         .await?;
     rows.iter()
@@ -637,7 +627,7 @@ pub async fn durations(app: &AppState, scope: &Scope) -> Result<Durations, sqlx:
         "SELECT working_days, CAST(SUM(completed) AS BIGINT) AS n FROM service_duration_stats WHERE {filter} \
          GROUP BY working_days ORDER BY working_days"
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&app.db.read)
         .await?;
     let histogram = rows
@@ -666,7 +656,7 @@ pub async fn ikm(
         "SELECT {key} AS k, CAST(COALESCE(SUM(respondents), 0) AS BIGINT) AS respondents, {} FROM skm_daily_stats WHERE {filter} {group}",
         sums.join(", ")
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&app.db.read)
         .await?;
     let mut out = Vec::new();
@@ -725,7 +715,7 @@ pub async fn in_progress(app: &AppState, agency_ids: &[String]) -> Result<i64, s
         let marks: Vec<String> = (1..=agency_ids.len()).map(|n| format!("${n}")).collect();
         sql.push_str(&format!(" AND agency_id IN ({})", marks.join(", ")));
     }
-    let row = bind_all(sqlx::query(&sql), agency_ids)
+    let row = platform::db::bind_all(sqlx::query(&sql), agency_ids)
         .fetch_one(&app.db.read)
         .await?;
     row.try_get("n")

@@ -15,7 +15,7 @@
 use std::time::{Duration, Instant};
 
 mod support;
-use support::{start, stop};
+use support::{start, stop, token};
 
 fn number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -43,20 +43,6 @@ fn percentile(sorted: &[f64], share: f64) -> f64 {
     }
     let rank = ((share * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
     sorted[rank - 1]
-}
-
-async fn token(client: &reqwest::Client, base: &str, login: &str) -> anyhow::Result<String> {
-    let response: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"login": login, "password": accounts::demo::DEMO_PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    response["token"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("no token for {login}: {response}"))
 }
 
 /// Who asks: anyone, the API with a bearer token, or a browser with its session cookie.
@@ -128,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
             .timeout(Duration::from_secs(600))
             .build()?;
         let base = running.base.clone();
-        let leader = token(&client, &base, "pimpinan.kota").await?;
+        let leader = token(&base, "pimpinan.kota").await?;
         // The pages take the web session cookie (the API only bearer tokens).
         let user = accounts::signin::authenticate(
             &running.state,

@@ -18,7 +18,7 @@ use platform::AppState;
 use sqlx::Row as _;
 
 mod support;
-use support::{start, stop};
+use support::{start, stop, token};
 
 /// Function words: the most frequent in Indonesian text, in nearly every article, and not what
 /// people search for.
@@ -266,20 +266,6 @@ async fn fill(state: &AppState, count: u64) -> anyhow::Result<()> {
         began.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-async fn token(base: &str, login: &str) -> anyhow::Result<String> {
-    let response: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"login": login, "password": accounts::demo::DEMO_PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    response["token"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("no token for {login}: {response}"))
 }
 
 /// `clients` searchers for `seconds`; returns (req/s, p50 ms, p99 ms, errors).

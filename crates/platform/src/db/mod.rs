@@ -164,6 +164,17 @@ pub fn placeholders(start: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// Binds `binds` to `query` in order (the values of a filter built with [`placeholders`]).
+pub fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q [String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for value in binds {
+        query = query.bind(value.as_str());
+    }
+    query
+}
+
 /// A value of a row written by [`insert_rows`].
 #[derive(Clone, Debug)]
 pub enum Value {

@@ -92,3 +92,19 @@ pub async fn stop(running: Running) {
     }
     let _ = std::fs::remove_dir_all(running.data_dir);
 }
+
+/// An API bearer token for the demo account `login` (every demo password is the same).
+#[allow(dead_code, reason = "not every bench signs in")]
+pub async fn token(base: &str, login: &str) -> anyhow::Result<String> {
+    let response: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"login": login, "password": accounts::demo::DEMO_PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    response["token"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("no token for {login}: {response}"))
+}
