@@ -8,6 +8,7 @@
 //! spreadsheet shows and never evaluates.
 
 pub mod applications;
+pub mod panels;
 
 use askama::Template;
 use axum::{
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/capacity.csv", get(capacity_csv))
         .route("/dashboard/capacity.xlsx", get(capacity_xlsx))
         .merge(applications::routes())
+        .merge(panels::routes())
 }
 
 /// One cell of an exported table.
@@ -297,6 +299,7 @@ pub(crate) fn dashboard_with(input: &FilterInput) -> String {
         ("to", &input.to),
         ("agency", &input.agency),
         ("service", &input.service),
+        ("office", &input.office),
     ] {
         if !value.trim().is_empty() {
             query.append_pair(name, value.trim());

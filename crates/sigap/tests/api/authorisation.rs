@@ -511,6 +511,11 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
             door(Method::GET, "/api/v1/dashboard/collaboration?agency=kec-alak", &alak_readers),
             door(Method::GET, "/api/v1/dashboard/queue?office=kantor-camat-alak", &alak_readers),
             door(Method::GET, "/dashboard?office=kantor-camat-alak", &alak_readers),
+            door(Method::GET, "/dashboard/queue.csv", &dashboard_readers),
+            door(Method::GET, "/dashboard/queue.xlsx?table=heat", &dashboard_readers),
+            door(Method::GET, "/dashboard/queue.csv?office=kantor-camat-alak", &alak_readers),
+            door(Method::GET, "/dashboard/collaboration.csv", &dashboard_readers),
+            door(Method::GET, "/dashboard/collaboration.xlsx?table=pairs&agency=kec-alak", &alak_readers),
             // Its exports and the monthly report (the empty commentary is refused as invalid).
             door(Method::GET, "/dashboard/services.xlsx", &dashboard_readers),
             door(Method::GET, "/dashboard/capacity.csv", &dashboard_readers),

@@ -437,3 +437,101 @@ async fn an_agency_head_sees_only_their_offices_and_bad_office_filters_are_named
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_queue_and_collaboration_tables_download_as_csv_and_xlsx_with_the_apis_figures() {
+    use crate::dashboard_exports::{only_sheet, openpyxl, tool_available};
+    let reader = tool_available(
+        "python3",
+        &["-c", "import openpyxl"],
+        "python3 with openpyxl",
+    );
+    on_both(async |app| {
+        app.load_demo().await;
+        generate(app, 600).await;
+        let leader = signed_in(app, "pimpinan.kota").await;
+        let web = app.browser();
+        web.login_ok("pimpinan.kota", crate::support::DEMO_PASSWORD)
+            .await;
+        let filters = "from=2026-01-05&to=2026-04-24";
+        let (_, panel) = get_json(&leader, &format!("/api/v1/dashboard/queue?{filters}")).await;
+        // Per office: the CSV rows are the API's lines.
+        let csv = web
+            .text(&format!("/dashboard/queue.csv?table=office&{filters}"))
+            .await;
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert!(
+            lines[0].starts_with("office_code,office_name,tickets,no_shows"),
+            "{csv}"
+        );
+        let office = &panel["by_office"][0];
+        let expected_start = format!(
+            "{},{},{},{},",
+            office["code"].as_str().unwrap_or_default(),
+            office["name"].as_str().unwrap_or_default(),
+            office["tickets"],
+            office["no_shows"]
+        );
+        assert!(
+            lines[1].starts_with(&expected_start),
+            "{} / {expected_start}",
+            lines[1]
+        );
+        assert!(
+            lines[1].contains(&format!(
+                "{:.1}",
+                office["waiting"]["p90_minutes"].as_f64().unwrap_or(-1.0)
+            )),
+            "{}",
+            lines[1]
+        );
+        // Over time and per hour: one row per point.
+        for (table, key) in [("series", "series"), ("hours", "by_hour"), ("heat", "heat")] {
+            let csv = web
+                .text(&format!("/dashboard/queue.csv?table={table}&{filters}"))
+                .await;
+            assert_eq!(
+                csv.trim_start_matches('\u{feff}').lines().count() - 1,
+                panel[key].as_array().map_or(0, Vec::len),
+                "{table}"
+            );
+        }
+        if reader {
+            let response = web
+                .get(&format!("/dashboard/queue.xlsx?table=office&{filters}"))
+                .await;
+            assert_eq!(response.status(), 200);
+            let rows = only_sheet(&openpyxl(&response.bytes().await.expect("bytes")));
+            assert_eq!(rows[1][0], office["code"]);
+            assert_eq!(rows[1][2].as_f64(), office["tickets"].as_f64());
+            assert_eq!(
+                rows[1][7].as_f64(),
+                office["waiting"]["p90_minutes"].as_f64()
+            );
+            let response = web
+                .get(&format!("/dashboard/collaboration.xlsx?{filters}"))
+                .await;
+            assert_eq!(response.status(), 200);
+            let rows = only_sheet(&openpyxl(&response.bytes().await.expect("bytes")));
+            assert_eq!(
+                rows[0],
+                json!(["figure", "period", "previous_period"])
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            );
+            assert!(rows.len() > 15, "{rows:?}");
+        }
+        // Bad filters are named on a page; an unknown format is not found.
+        let bad = web.get("/dashboard/queue.csv?office=kantor-entah").await;
+        assert_eq!(bad.status(), 422);
+        assert!(
+            bad.text()
+                .await
+                .unwrap_or_default()
+                .contains("Kantor layanan ini tidak dikenal")
+        );
+        assert_eq!(web.get("/dashboard/queue.pdf").await.status(), 404);
+    })
+    .await;
+}
