@@ -361,3 +361,19 @@ async fn staff_accounts_cannot_export_or_delete_through_the_citizen_self_service
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_personal_data_routes() {
+    on_both(async |app| {
+        let doc: Value = send(&app.api(), Method::GET, "/api/v1/openapi.json", None)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert!(doc["paths"]["/api/v1/me/data"]["get"].is_object());
+        // The deletion sits beside the accounts' own `GET /api/v1/me`.
+        assert!(doc["paths"]["/api/v1/me"]["delete"].is_object());
+        assert!(doc["paths"]["/api/v1/me"]["get"].is_object());
+    })
+    .await;
+}
