@@ -377,3 +377,51 @@ async fn the_openapi_document_lists_the_personal_data_routes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn in_english_the_word_is_delete_and_the_messages_are_english() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let (web, _, _, id) = new_citizen(app, 24).await;
+        assert_eq!(
+            web.post("/lang", &[("lang", "en"), ("next", "/account/data")])
+                .await
+                .status(),
+            303
+        );
+        let page = web.text("/account/data").await;
+        assert!(page.contains("My personal data") && page.contains("Type DELETE to confirm."));
+        let wrong = web
+            .post(
+                "/account/data/delete",
+                &[("password", PASSWORD), ("confirmation", "REMOVE")],
+            )
+            .await;
+        assert_eq!(wrong.status(), 422);
+        let wrong = wrong.text().await.expect("text");
+        assert!(
+            wrong.contains("Type the word DELETE to confirm the deletion.")
+                && wrong.contains("value=\"REMOVE\"")
+        );
+        let deleted = web
+            .post(
+                "/account/data/delete",
+                &[("password", PASSWORD), ("confirmation", "DELETE")],
+            )
+            .await;
+        assert_eq!(location(&deleted), "/account/deleted");
+        assert!(
+            web.text("/account/deleted")
+                .await
+                .contains("Your account has been deleted")
+        );
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM users WHERE id = '{id}' AND deleted_ms IS NOT NULL"
+            ))
+            .await,
+            1
+        );
+    })
+    .await;
+}
