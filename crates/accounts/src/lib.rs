@@ -9,6 +9,7 @@ mod error;
 pub mod model;
 pub mod organisation;
 mod pages;
+pub mod personal_data;
 pub mod registration;
 pub mod reset;
 pub mod signin;

@@ -16,6 +16,7 @@ mod error;
 mod feeds;
 pub mod model;
 mod pages;
+pub mod personal_data;
 pub mod publishing;
 mod render;
 pub mod stats;

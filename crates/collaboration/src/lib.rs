@@ -25,6 +25,7 @@ pub mod ical;
 pub mod knowledge;
 pub mod markdown;
 mod pages;
+pub mod personal_data;
 pub mod registrations;
 mod search;
 pub mod stats;

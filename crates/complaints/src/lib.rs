@@ -15,6 +15,7 @@ pub mod model;
 pub mod office;
 mod open311;
 mod pages;
+pub mod personal_data;
 pub mod stats;
 mod store;
 mod views;

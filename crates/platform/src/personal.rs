@@ -26,6 +26,30 @@ impl<T> std::fmt::Debug for Personal<T> {
     }
 }
 
+/// Rows of a person's own data as JSON objects, for their data export: each named column is read
+/// as optional text or an optional whole number (ids, codes, statuses, instants in ms).
+pub fn json_rows(
+    rows: &[sqlx::any::AnyRow],
+    text: &[&str],
+    numbers: &[&str],
+) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+    use sqlx::Row as _;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut object = serde_json::Map::new();
+        for column in text {
+            let value: Option<String> = row.try_get(*column)?;
+            object.insert((*column).to_string(), serde_json::json!(value));
+        }
+        for column in numbers {
+            let value: Option<i64> = row.try_get(*column)?;
+            object.insert((*column).to_string(), serde_json::json!(value));
+        }
+        out.push(serde_json::Value::Object(object));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod model;
 pub mod office;
 mod pages;
+pub mod personal_data;
 pub mod stats;
 mod store;
 pub mod tickets;

@@ -15,6 +15,7 @@ pub mod holidays;
 pub mod locker;
 pub mod model;
 mod pages;
+pub mod personal_data;
 pub mod skm;
 pub mod stats;
 mod store;

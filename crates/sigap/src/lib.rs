@@ -46,6 +46,7 @@ pub fn catalogue() -> Result<Catalogue, String> {
         collaboration::CATALOGUE,
         announcements::CATALOGUE,
         dashboard::CATALOGUE,
+        privacy::CATALOGUE,
     ])
 }
 
@@ -118,6 +119,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(announcements::ApiDoc::openapi());
     doc.merge(dashboard::ApiDoc::openapi());
     doc.merge(dashboard::ReportApiDoc::openapi());
+    doc.merge(privacy::ApiDoc::openapi());
     doc
 }
 
@@ -138,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         .merge(collaboration::routes(state.settings.max_upload_bytes))
         .merge(announcements::routes())
         .merge(dashboard::routes())
+        .merge(privacy::routes())
         .merge(assets::routes())
         .merge(ops::routes())
         .route(

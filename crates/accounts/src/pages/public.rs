@@ -450,6 +450,7 @@ struct AccountPage {
     details: Vec<(String, String)>,
     grants: Vec<(String, String)>,
     unread: i64,
+    is_citizen: bool,
 }
 
 pub async fn account(
@@ -509,6 +510,7 @@ pub async fn account(
         details,
         grants,
         unread,
+        is_citizen: user.is_citizen(),
         shell,
     })
 }

@@ -536,6 +536,24 @@ async fn every_back_office_route_admits_exactly_the_roles_that_may_use_it() {
                 form: vec![("agency", "kec-alak"), ("commentary", "")],
                 ..door(Method::POST, "/dashboard/report", &alak_readers)
             },
+            // Personal data rights: citizens only (staff data follows personnel rules); a
+            // wrong password stops the citizen's deletion before anything changes.
+            door(Method::GET, "/account/data", &set(&["citizen"])),
+            door(Method::GET, "/account/data/export", &set(&["citizen"])),
+            Door {
+                form: vec![("password", "wrong"), ("confirmation", "HAPUS")],
+                ..door(Method::POST, "/account/data/delete", &set(&["citizen"]))
+            },
+            door(
+                Method::GET,
+                "/account/deleted",
+                &people.iter().map(|v| v.name.clone()).collect(),
+            ),
+            door(Method::GET, "/api/v1/me/data", &set(&["citizen"])),
+            Door {
+                json: Some(serde_json::json!({"password": "wrong"})),
+                ..door(Method::DELETE, "/api/v1/me", &set(&["citizen"]))
+            },
         ]);
         let mut wrong = Vec::new();
         for door in &doors {

@@ -29,5 +29,6 @@ mod forms;
 mod office;
 mod outbox;
 mod platform_web;
+mod privacy;
 mod queue;
 mod services;
