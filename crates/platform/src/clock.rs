@@ -48,17 +48,23 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
+/// The name of month `month` (1–12) in `lang`: "Agustus" / "August".
+pub fn month_name(month: i8, lang: Lang) -> &'static str {
+    let index = usize::try_from(month - 1).unwrap_or(0).min(11);
+    match lang {
+        Lang::Id => MONTHS_ID[index],
+        Lang::En => MONTHS_EN[index],
+    }
+}
+
 /// "29 November 2026 14.05 WITA" (Indonesian) or "29 November 2026 14:05 WITA" (English).
 pub fn format_wita(ms: i64, lang: Lang) -> String {
     let Ok(ts) = Timestamp::from_millisecond(ms) else {
         return String::from("-");
     };
     let local = ts.to_zoned(WITA.clone());
-    let month = usize::try_from(local.month() - 1).unwrap_or(0);
-    let (name, sep) = match lang {
-        Lang::Id => (MONTHS_ID[month], '.'),
-        Lang::En => (MONTHS_EN[month], ':'),
-    };
+    let name = month_name(local.month(), lang);
+    let sep = if lang == Lang::Id { '.' } else { ':' };
     format!(
         "{} {} {} {:02}{}{:02} WITA",
         local.day(),

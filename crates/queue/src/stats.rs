@@ -86,17 +86,8 @@ pub(crate) async fn on_ended(conn: &mut AnyConnection, t: &Ended) -> Result<(), 
     for (kind, ms) in [("wait", t.wait_ms()), ("service", t.service_ms())] {
         if let Some(ms) = ms {
             let tenths = tenths_of_minute(ms);
-            add_time(conn, "day", &t.day, &t.office_id, kind, tenths, 1).await?;
-            add_time(
-                conn,
-                "month",
-                month_of(&t.day),
-                &t.office_id,
-                kind,
-                tenths,
-                1,
-            )
-            .await?;
+            add_time(conn, "day", &t.day, &t.office_id, kind, tenths).await?;
+            add_time(conn, "month", month_of(&t.day), &t.office_id, kind, tenths).await?;
         }
     }
     Ok(())
@@ -188,10 +179,9 @@ async fn add_time(
     office_id: &str,
     kind: &str,
     tenths: i64,
-    tickets: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO queue_time_stats (span, bucket, office_id, kind, tenths, tickets) VALUES ($1, $2, $3, $4, $5, $6) \
+        "INSERT INTO queue_time_stats (span, bucket, office_id, kind, tenths, tickets) VALUES ($1, $2, $3, $4, $5, 1) \
          ON CONFLICT (span, kind, bucket, office_id, tenths) DO UPDATE SET tickets = queue_time_stats.tickets + excluded.tickets",
     )
     .bind(span)
@@ -199,14 +189,14 @@ async fn add_time(
     .bind(office_id)
     .bind(kind)
     .bind(tenths)
-    .bind(tickets)
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Recomputes every queue figure from the tickets, in one transaction (aggregated in memory
-/// first: a few thousand rows per office and year); returns the number of tickets counted.
+/// first: a few thousand rows per office and year, written with multi-row INSERTs); returns
+/// the number of tickets counted.
 pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
     let mut tx = app.db.begin().await?;
     for table in ["queue_daily_stats", "queue_time_stats"] {
@@ -254,12 +244,65 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
             }
         }
     }
-    for ((day, hour, office, group), sums) in &daily {
-        add_daily(&mut tx, day, *hour, office, group, sums).await?;
-    }
-    for ((span, bucket, office, kind, tenths), tickets) in &times {
-        add_time(&mut tx, span, bucket, office, kind, *tenths, *tickets).await?;
-    }
+    use platform::db::{
+        Value::{Int, Text},
+        insert_rows,
+    };
+    let daily: Vec<Vec<platform::db::Value>> = daily
+        .into_iter()
+        .map(|((day, hour, office, group), s)| {
+            vec![
+                Text(day),
+                Int(hour),
+                Text(office),
+                Text(group),
+                Int(s.tickets),
+                Int(s.no_shows),
+                Int(s.waited),
+                Int(s.wait_ms),
+                Int(s.served),
+                Int(s.service_ms),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "queue_daily_stats",
+        &[
+            "day",
+            "hour",
+            "office_id",
+            "group_id",
+            "tickets",
+            "no_shows",
+            "waited",
+            "wait_ms",
+            "served",
+            "service_ms",
+        ],
+        &daily,
+    )
+    .await?;
+    let times: Vec<Vec<platform::db::Value>> = times
+        .into_iter()
+        .map(|((span, bucket, office, kind, tenths), tickets)| {
+            vec![
+                Text(span.to_string()),
+                Text(bucket),
+                Text(office),
+                Text(kind.to_string()),
+                Int(tenths),
+                Int(tickets),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "queue_time_stats",
+        &["span", "bucket", "office_id", "kind", "tenths", "tickets"],
+        &times,
+    )
+    .await?;
     tx.commit().await?;
     Ok(counted)
 }

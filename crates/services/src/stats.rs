@@ -99,18 +99,6 @@ pub(crate) async fn on_status(
     to: Status,
     at_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    count_status(conn, application_id, to, at_ms, None).await
-}
-
-/// [`on_status`] with the holiday calendar if already at hand; `None` loads it when a
-/// completion needs it.
-async fn count_status(
-    conn: &mut AnyConnection,
-    application_id: &str,
-    to: Status,
-    at_ms: i64,
-    calendar: Option<&Calendar>,
-) -> Result<(), sqlx::Error> {
     let column = match to {
         Status::ReturnedForRevision => "returned",
         Status::Issued => "issued",
@@ -147,14 +135,7 @@ async fn count_status(
         on_time,
     )
     .await?;
-    let loaded;
-    let calendar = match calendar {
-        Some(calendar) => calendar,
-        None => {
-            loaded = calendar_in(conn).await?;
-            &loaded
-        }
-    };
+    let calendar = calendar_in(conn).await?;
     let working_days = calendar.working_days_between(calendar::wita_date(submitted_ms), day);
     sqlx::query(
         "INSERT INTO service_duration_stats (day, agency_id, service_id, working_days, completed) VALUES ($1, $2, $3, $4, 1) \

@@ -86,37 +86,11 @@ impl Month {
 
     /// "November 2026" / "November 2026" in the reader's language.
     pub fn label(self, lang: Lang) -> String {
-        const ID: [&str; 12] = [
-            "Januari",
-            "Februari",
-            "Maret",
-            "April",
-            "Mei",
-            "Juni",
-            "Juli",
-            "Agustus",
-            "September",
-            "Oktober",
-            "November",
-            "Desember",
-        ];
-        const EN: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let index = usize::try_from(self.month - 1).unwrap_or(0);
-        let name = if lang == Lang::En { EN } else { ID }[index];
-        format!("{name} {}", self.year)
+        format!(
+            "{} {}",
+            platform::clock::month_name(self.month, lang),
+            self.year
+        )
     }
 }
 

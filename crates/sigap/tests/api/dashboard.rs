@@ -199,14 +199,10 @@ async fn panel(api: &Api, query: &str) -> (reqwest::StatusCode, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// Snapshot of the tables kept on write, to compare with a rebuild.
-async fn kept(app: &TestApp) -> Vec<String> {
+/// The rows of `queries` as text lines (`a|b|c`), to compare tables before and after a rebuild.
+pub(crate) async fn rows_as_text(app: &TestApp, queries: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
-    for sql in [
-        "SELECT day, agency_id, service_id, received, returned, completed, completed_on_time, issued, rejected, withdrawn FROM service_daily_stats ORDER BY day, agency_id, service_id",
-        "SELECT day, agency_id, service_id, working_days, completed FROM service_duration_stats ORDER BY day, agency_id, service_id, working_days",
-        "SELECT day, agency_id, service_id, respondents, e1, e2, e3, e4, e5, e6, e7, e8, e9 FROM skm_daily_stats ORDER BY day, agency_id, service_id",
-    ] {
+    for sql in queries {
         for row in sqlx::query(sql)
             .fetch_all(&app.state.db.read)
             .await
@@ -223,6 +219,19 @@ async fn kept(app: &TestApp) -> Vec<String> {
         }
     }
     out
+}
+
+/// Snapshot of the tables kept on write, to compare with a rebuild.
+async fn kept(app: &TestApp) -> Vec<String> {
+    rows_as_text(
+        app,
+        &[
+            "SELECT day, agency_id, service_id, received, returned, completed, completed_on_time, issued, rejected, withdrawn FROM service_daily_stats ORDER BY day, agency_id, service_id",
+            "SELECT day, agency_id, service_id, working_days, completed FROM service_duration_stats ORDER BY day, agency_id, service_id, working_days",
+            "SELECT day, agency_id, service_id, respondents, e1, e2, e3, e4, e5, e6, e7, e8, e9 FROM skm_daily_stats ORDER BY day, agency_id, service_id",
+        ],
+    )
+    .await
 }
 
 #[tokio::test]

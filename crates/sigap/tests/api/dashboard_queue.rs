@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use sqlx::Row as _;
 
 use crate::{
+    dashboard::rows_as_text,
     queue::open_all_day,
     support::{Api, TestApp, on_both, send, signed_in},
 };
@@ -25,27 +26,14 @@ async fn get_json(api: &Api, path: &str) -> (reqwest::StatusCode, Value) {
 
 /// Snapshot of the queue tables kept on write, to compare with a rebuild.
 async fn kept(app: &TestApp) -> Vec<String> {
-    let mut out = Vec::new();
-    for sql in [
-        "SELECT day, hour, office_id, group_id, tickets, no_shows, waited, wait_ms, served, service_ms FROM queue_daily_stats ORDER BY day, hour, office_id, group_id",
-        "SELECT span, bucket, office_id, kind, tenths, tickets FROM queue_time_stats ORDER BY span, bucket, office_id, kind, tenths",
-    ] {
-        for row in sqlx::query(sql)
-            .fetch_all(&app.state.db.read)
-            .await
-            .expect("stats")
-        {
-            let cells: Vec<String> = (0..row.len())
-                .map(|i| {
-                    row.try_get::<String, _>(i)
-                        .or_else(|_| row.try_get::<i64, _>(i).map(|n| n.to_string()))
-                        .expect("cell")
-                })
-                .collect();
-            out.push(cells.join("|"));
-        }
-    }
-    out
+    rows_as_text(
+        app,
+        &[
+            "SELECT day, hour, office_id, group_id, tickets, no_shows, waited, wait_ms, served, service_ms FROM queue_daily_stats ORDER BY day, hour, office_id, group_id",
+            "SELECT span, bucket, office_id, kind, tenths, tickets FROM queue_time_stats ORDER BY span, bucket, office_id, kind, tenths",
+        ],
+    )
+    .await
 }
 
 #[tokio::test]
