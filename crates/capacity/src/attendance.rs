@@ -323,7 +323,7 @@ pub async fn complete_session(
             .await?;
         if passed {
             outcome.completed += 1;
-            sqlx::query(
+            let written = sqlx::query(
                 "INSERT INTO jp_entries (id, employee_id, year, jp, source, enrolment_id, title, status, decided_by, decided_ms, created_ms) \
                  VALUES ($1, $2, $3, $4, 'training', $5, $6, 'approved', $7, $8, $8) ON CONFLICT (enrolment_id) DO NOTHING",
             )
@@ -337,6 +337,9 @@ pub async fn complete_session(
             .bind(clock::now_ms())
             .execute(&mut *tx)
             .await?;
+            if written.rows_affected() == 1 {
+                crate::jp_totals::on_approved(&mut tx, &participant.employee_id, year).await?;
+            }
         } else {
             outcome.not_completed += 1;
         }

@@ -714,6 +714,8 @@ pub async fn load(app: &AppState) -> anyhow::Result<DemoReport> {
     .await?;
     // The assessments above were written directly: the gap totals are recomputed from them.
     crate::gap_totals::rebuild(&mut tx).await?;
+    // So were the JP entries: the compliance totals too.
+    crate::jp_totals::rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
 }

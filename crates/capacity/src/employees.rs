@@ -407,6 +407,12 @@ pub async fn update_employee(
     }
     let touched: BTreeSet<GapGroup> = before.into_iter().chain([record.gap_group()]).collect();
     gap_totals::refresh_groups(&mut tx, &touched).await?;
+    // A move or a change of employment type moves the employee's JP compliance.
+    crate::jp_totals::refresh_agencies(
+        &mut tx,
+        &touched.iter().map(|g| g.agency_id.clone()).collect(),
+    )
+    .await?;
     audit::record(
         &mut tx,
         audit::Entry {

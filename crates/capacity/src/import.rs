@@ -274,6 +274,11 @@ async fn import_rows(
         progress(ImportStage::Writing, done + 1, checked.len());
     }
     gap_totals::refresh_groups(&mut tx, &touched).await?;
+    crate::jp_totals::refresh_agencies(
+        &mut tx,
+        &touched.iter().map(|g| g.agency_id.clone()).collect(),
+    )
+    .await?;
     audit::record(
         &mut tx,
         audit::Entry {

@@ -205,9 +205,13 @@ pub async fn record_event_jp(
     .bind(entry.title)
     .bind(entry.registration_id)
     .bind(clock::now_ms())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let written = done.rows_affected() == 1;
+    if written {
+        crate::jp_totals::on_approved(conn, entry.employee_id, entry.year).await?;
+    }
+    Ok(written)
 }
 
 /// The employee record id linked to the account `user_id`, if any (an ASN with a record).
@@ -283,7 +287,7 @@ pub async fn decide_external(
     let status = if approve { "approved" } else { "rejected" };
     let mut tx = app.db.begin().await?;
     let row = sqlx::query(
-        "UPDATE jp_entries SET status = $2, decided_by = $3, decided_ms = $4 WHERE id = $1 AND status = 'pending' RETURNING employee_id, title",
+        "UPDATE jp_entries SET status = $2, decided_by = $3, decided_ms = $4 WHERE id = $1 AND status = 'pending' RETURNING employee_id, year, title",
     )
     .bind(id)
     .bind(status)
@@ -305,6 +309,9 @@ pub async fn decide_external(
     };
     let employee_id: String = row.try_get("employee_id")?;
     let title: String = row.try_get("title")?;
+    if approve {
+        crate::jp_totals::on_approved(&mut tx, &employee_id, row.try_get("year")?).await?;
+    }
     audit::record(
         &mut tx,
         audit::Entry {
@@ -370,15 +377,15 @@ pub async fn compliance(
     if !(is_admin(user) || user.has_role(Role::Leader)) {
         return Err(CapacityError::Forbidden);
     }
+    // The PNS are counted from an index; who of them is compliant is kept on write
+    // (crate::jp_totals).
     let rows = sqlx::query(
-        "SELECT a.code, a.name_id, COUNT(*) AS employees, \
-         SUM(CASE WHEN COALESCE(j.total, 0) >= $2 THEN 1 ELSE 0 END) AS compliant \
-         FROM employees e JOIN agencies a ON a.id = e.agency_id \
-         LEFT JOIN (SELECT employee_id, SUM(jp) AS total FROM jp_entries WHERE year = $1 AND status = 'approved' GROUP BY employee_id) j \
-         ON j.employee_id = e.id WHERE e.employment_type = 'pns' GROUP BY a.code, a.name_id ORDER BY a.code",
+        "SELECT a.code, a.name_id, n.employees, COALESCE(c.compliant, 0) AS compliant \
+         FROM (SELECT agency_id, COUNT(*) AS employees FROM employees WHERE employment_type = 'pns' GROUP BY agency_id) n \
+         JOIN agencies a ON a.id = n.agency_id \
+         LEFT JOIN jp_compliance c ON c.agency_id = n.agency_id AND c.year = $1 ORDER BY a.code",
     )
     .bind(year)
-    .bind(JP_RIGHT)
     .fetch_all(&app.db.read)
     .await?;
     rows.iter()

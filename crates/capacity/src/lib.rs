@@ -23,6 +23,7 @@ mod error;
 pub mod gap_totals;
 pub mod import;
 pub mod jp;
+pub mod jp_totals;
 pub mod needs;
 pub mod nip;
 mod pages;

@@ -98,3 +98,78 @@ mod tests {
         assert_eq!(format_wita(ms, Lang::En), "29 November 2026 14:05 WITA");
     }
 }
+
+/// A period of days (both ends included) cut for figures kept per day and per month: the
+/// calendar months wholly inside it (`YYYY-MM`, first and last) and the days around them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthCut {
+    /// First and last whole month, when there is one.
+    pub months: Option<(String, String)>,
+    /// The runs of days outside the whole months (at most two).
+    pub days: Vec<(jiff::civil::Date, jiff::civil::Date)>,
+}
+
+/// Cuts `first..=last` into whole months and the days before and after them.
+pub fn month_cut(first: jiff::civil::Date, last: jiff::civil::Date) -> MonthCut {
+    use jiff::ToSpan as _;
+    let whole_from = if first.day() == 1 {
+        Some(first)
+    } else {
+        first.last_of_month().tomorrow().ok()
+    };
+    let whole_to = if last.tomorrow().is_ok_and(|d| d.day() == 1) {
+        Some(last.first_of_month())
+    } else {
+        last.first_of_month().checked_sub(1.month()).ok()
+    };
+    match (whole_from, whole_to) {
+        (Some(from), Some(to)) if from <= to => {
+            let month = |d: jiff::civil::Date| d.strftime("%Y-%m").to_string();
+            let mut days = Vec::new();
+            if first < from {
+                days.push((first, from.yesterday().unwrap_or(from)));
+            }
+            let end_of_months = to.last_of_month();
+            if end_of_months < last {
+                days.push((end_of_months.tomorrow().unwrap_or(last), last));
+            }
+            MonthCut {
+                months: Some((month(from), month(to))),
+                days,
+            }
+        }
+        _ => MonthCut {
+            months: None,
+            days: vec![(first, last)],
+        },
+    }
+}
+
+#[cfg(test)]
+mod month_cut_tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn whole_months_and_the_days_around_them() {
+        let cut = month_cut(date(2023, 12, 3), date(2026, 12, 2));
+        assert_eq!(cut.months, Some(("2024-01".into(), "2026-11".into())));
+        assert_eq!(
+            cut.days,
+            vec![
+                (date(2023, 12, 3), date(2023, 12, 31)),
+                (date(2026, 12, 1), date(2026, 12, 2))
+            ]
+        );
+        let exact = month_cut(date(2026, 1, 1), date(2026, 2, 28));
+        assert_eq!(exact.months, Some(("2026-01".into(), "2026-02".into())));
+        assert!(exact.days.is_empty());
+        let inside = month_cut(date(2026, 3, 2), date(2026, 3, 30));
+        assert_eq!(inside.months, None);
+        assert_eq!(inside.days, vec![(date(2026, 3, 2), date(2026, 3, 30))]);
+        // Two part-months with no whole one between them.
+        let across = month_cut(date(2026, 3, 15), date(2026, 4, 10));
+        assert_eq!(across.months, None);
+        assert_eq!(across.days.len(), 1);
+    }
+}

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use jiff::{ToSpan as _, civil::Date};
+use jiff::civil::Date;
 use platform::AppState;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row as _};
@@ -58,6 +58,15 @@ impl Ended {
             .unwrap_or_default()
     }
 
+    fn month_key(&self) -> MonthKey {
+        MonthKey {
+            month: month_of(&self.day).to_string(),
+            office_id: self.office_id.clone(),
+            weekday: weekday_of(&self.day).unwrap_or_default(),
+            hour: self.hour(),
+        }
+    }
+
     fn no_show(&self) -> bool {
         self.status == "no_show"
     }
@@ -83,11 +92,13 @@ pub(crate) async fn on_ended(conn: &mut AnyConnection, t: &Ended) -> Result<(), 
     let mut sums = Sums::default();
     sums.add(t);
     add_daily(conn, &t.day, t.hour(), &t.office_id, &t.group_id, &sums).await?;
+    add_month(conn, &t.month_key(), &sums).await?;
     for (kind, ms) in [("wait", t.wait_ms()), ("service", t.service_ms())] {
         if let Some(ms) = ms {
             let tenths = tenths_of_minute(ms);
-            add_time(conn, "day", &t.day, &t.office_id, kind, tenths).await?;
-            add_time(conn, "month", month_of(&t.day), &t.office_id, kind, tenths).await?;
+            for (span, bucket) in time_buckets(&t.day) {
+                add_time(conn, span, bucket, &t.office_id, kind, tenths).await?;
+            }
         }
     }
     Ok(())
@@ -95,6 +106,31 @@ pub(crate) async fn on_ended(conn: &mut AnyConnection, t: &Ended) -> Result<(), 
 
 fn month_of(day: &str) -> &str {
     day.get(..7).unwrap_or(day)
+}
+
+/// The time histograms a ticket of `day` is counted in: its day's, month's and year's.
+fn time_buckets(day: &str) -> [(&'static str, &str); 3] {
+    [
+        ("day", day),
+        ("month", month_of(day)),
+        ("year", day.get(..4).unwrap_or(day)),
+    ]
+}
+
+/// The weekday (1 = Monday … 7 = Sunday) of a `YYYY-MM-DD` day.
+fn weekday_of(day: &str) -> Option<i64> {
+    day.parse::<Date>()
+        .ok()
+        .map(|d| i64::from(d.weekday().to_monday_one_offset()))
+}
+
+/// The key of a ticket's row in `queue_month_stats`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct MonthKey {
+    month: String,
+    office_id: String,
+    weekday: i64,
+    hour: i64,
 }
 
 /// Counts of a set of ended tickets.
@@ -172,6 +208,33 @@ async fn add_daily(
     Ok(())
 }
 
+async fn add_month(conn: &mut AnyConnection, k: &MonthKey, s: &Sums) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO queue_month_stats (month, office_id, weekday, hour, tickets, no_shows, waited, wait_ms, served, service_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (month, office_id, weekday, hour) DO UPDATE SET \
+         tickets = queue_month_stats.tickets + excluded.tickets, \
+         no_shows = queue_month_stats.no_shows + excluded.no_shows, \
+         waited = queue_month_stats.waited + excluded.waited, \
+         wait_ms = queue_month_stats.wait_ms + excluded.wait_ms, \
+         served = queue_month_stats.served + excluded.served, \
+         service_ms = queue_month_stats.service_ms + excluded.service_ms",
+    )
+    .bind(&k.month)
+    .bind(&k.office_id)
+    .bind(k.weekday)
+    .bind(k.hour)
+    .bind(s.tickets)
+    .bind(s.no_shows)
+    .bind(s.waited)
+    .bind(s.wait_ms)
+    .bind(s.served)
+    .bind(s.service_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 async fn add_time(
     conn: &mut AnyConnection,
     span: &str,
@@ -199,7 +262,7 @@ async fn add_time(
 /// the number of tickets counted.
 pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
     let mut tx = app.db.begin().await?;
-    for table in ["queue_daily_stats", "queue_time_stats"] {
+    for table in ["queue_daily_stats", "queue_month_stats", "queue_time_stats"] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)
             .await?;
@@ -207,6 +270,7 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
     type DailyKey = (String, i64, String, String);
     type TimeKey = (&'static str, String, String, &'static str, i64);
     let mut daily: BTreeMap<DailyKey, Sums> = BTreeMap::new();
+    let mut monthly: BTreeMap<MonthKey, Sums> = BTreeMap::new();
     let mut times: BTreeMap<TimeKey, i64> = BTreeMap::new();
     let mut counted = 0_u64;
     // Keyset pages, so a million tickets never sit in memory at once.
@@ -232,10 +296,11 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
                 ))
                 .or_default()
                 .add(&t);
+            monthly.entry(t.month_key()).or_default().add(&t);
             for (kind, ms) in [("wait", t.wait_ms()), ("service", t.service_ms())] {
                 if let Some(ms) = ms {
                     let tenths = tenths_of_minute(ms);
-                    for (span, bucket) in [("day", t.day.as_str()), ("month", month_of(&t.day))] {
+                    for (span, bucket) in time_buckets(&t.day) {
                         *times
                             .entry((span, bucket.to_string(), t.office_id.clone(), kind, tenths))
                             .or_default() += 1;
@@ -283,6 +348,41 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
         &daily,
     )
     .await?;
+    let monthly: Vec<Vec<platform::db::Value>> = monthly
+        .into_iter()
+        .map(|(k, s)| {
+            vec![
+                Text(k.month),
+                Text(k.office_id),
+                Int(k.weekday),
+                Int(k.hour),
+                Int(s.tickets),
+                Int(s.no_shows),
+                Int(s.waited),
+                Int(s.wait_ms),
+                Int(s.served),
+                Int(s.service_ms),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "queue_month_stats",
+        &[
+            "month",
+            "office_id",
+            "weekday",
+            "hour",
+            "tickets",
+            "no_shows",
+            "waited",
+            "wait_ms",
+            "served",
+            "service_ms",
+        ],
+        &monthly,
+    )
+    .await?;
     let times: Vec<Vec<platform::db::Value>> = times
         .into_iter()
         .map(|((span, bucket, office, kind, tenths), tickets)| {
@@ -310,10 +410,14 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
 /// Counts what is on file when nothing has been counted yet (a database from before these
 /// tables): run by `sigap serve` at start. Returns whether it rebuilt.
 pub async fn rebuild_if_uncounted(app: &AppState) -> Result<bool, sqlx::Error> {
-    let counted = sqlx::query("SELECT 1 AS x FROM queue_daily_stats LIMIT 1")
-        .fetch_optional(&app.db.read)
-        .await?
-        .is_some();
+    // Both the day rows and the month rows (added later: a database counted before them is
+    // counted again).
+    let counted = sqlx::query(
+        "SELECT 1 AS x FROM queue_month_stats WHERE EXISTS (SELECT 1 FROM queue_daily_stats) LIMIT 1",
+    )
+    .fetch_optional(&app.db.read)
+    .await?
+    .is_some();
     let ended =
         sqlx::query("SELECT 1 AS x FROM queue_tickets WHERE status IN ('done', 'no_show') LIMIT 1")
             .fetch_optional(&app.db.read)
@@ -355,63 +459,88 @@ impl Scope {
         }
     }
 
-    /// `WHERE` conditions for `queue_daily_stats` and their values.
-    fn daily(&self) -> (String, Vec<String>) {
-        let (offices, mut ids) = self.offices(3);
-        let mut binds = vec![self.first_day.to_string(), self.last_day.to_string()];
-        binds.append(&mut ids);
-        (format!("day >= $1 AND day <= $2{offices}"), binds)
-    }
-
-    /// `WHERE` conditions for `queue_time_stats` of `kind`: the whole months inside the period
-    /// from the monthly rows, the days around them from the daily rows.
-    fn times(&self, kind: &str) -> (String, Vec<String>) {
-        let mut binds = vec![kind.to_string()];
+    /// `WHERE` conditions for `queue_time_stats` (both kinds): the whole months inside the
+    /// period from the monthly rows, the days around them from the daily rows.
+    fn times(&self) -> (String, Vec<String>) {
+        let cut = platform::clock::month_cut(self.first_day, self.last_day);
+        let mut binds = Vec::new();
         let mut ranges = Vec::new();
-        let mut range = |span: &str, from: String, to: String, binds: &mut Vec<String>| {
+        let mut range = |span: &str, from: String, to: String| {
             binds.push(from);
             binds.push(to);
             ranges.push(format!(
-                "(span = '{span}' AND bucket >= ${} AND bucket <= ${})",
+                "(span = '{span}' AND kind IN ('wait', 'service') AND bucket >= ${} AND bucket <= ${})",
                 binds.len() - 1,
                 binds.len()
             ));
         };
-        let (first, last) = (self.first_day, self.last_day);
-        // The first whole month starts on `first` or on the first of the next month.
-        let whole_from = if first.day() == 1 {
-            Some(first)
-        } else {
-            first.last_of_month().tomorrow().ok()
-        };
-        let whole_to = if last.tomorrow().is_ok_and(|d| d.day() == 1) {
-            Some(last.first_of_month())
-        } else {
-            last.first_of_month().checked_sub(1.month()).ok()
-        };
-        match (whole_from, whole_to) {
-            (Some(from), Some(to)) if from <= to => {
-                let month = |d: Date| d.strftime("%Y-%m").to_string();
-                range("month", month(from), month(to), &mut binds);
-                if first < from {
-                    let before = from.yesterday().unwrap_or(from);
-                    range("day", first.to_string(), before.to_string(), &mut binds);
-                }
-                let after_last = to.last_of_month();
-                if after_last < last {
-                    let after = after_last.tomorrow().unwrap_or(last);
-                    range("day", after.to_string(), last.to_string(), &mut binds);
-                }
+        if let Some((from, to)) = cut.months {
+            let (years, months) = year_cut(&from, &to);
+            if let Some((from, to)) = years {
+                range("year", from, to);
             }
-            _ => range("day", first.to_string(), last.to_string(), &mut binds),
+            for (from, to) in months {
+                range("month", from, to);
+            }
+        }
+        for (from, to) in cut.days {
+            range("day", from.to_string(), to.to_string());
         }
         let (offices, mut ids) = self.offices(binds.len() + 1);
         binds.append(&mut ids);
-        (
-            format!("kind = $1 AND ({}){offices}", ranges.join(" OR ")),
-            binds,
-        )
+        (format!("({}){offices}", ranges.join(" OR ")), binds)
     }
+
+    /// `WHERE` conditions for the day rows of `days` (runs of days) and their values.
+    fn days(&self, days: &[(Date, Date)]) -> (String, Vec<String>) {
+        let mut binds = Vec::new();
+        let mut ranges = Vec::new();
+        for (from, to) in days {
+            binds.push(from.to_string());
+            binds.push(to.to_string());
+            ranges.push(format!(
+                "(day >= ${} AND day <= ${})",
+                binds.len() - 1,
+                binds.len()
+            ));
+        }
+        if ranges.is_empty() {
+            ranges.push("1 = 0".to_string());
+        }
+        let (offices, mut ids) = self.offices(binds.len() + 1);
+        binds.append(&mut ids);
+        (format!("({}){offices}", ranges.join(" OR ")), binds)
+    }
+}
+
+/// A first and last key (`YYYY` or `YYYY-MM`), both included.
+type KeyRange = (String, String);
+
+/// Cuts the months `from..=to` (`YYYY-MM`) into whole calendar years (`YYYY`, first and
+/// last) and the runs of months before and after them.
+fn year_cut(from: &str, to: &str) -> (Option<KeyRange>, Vec<KeyRange>) {
+    let parse = |m: &str| -> Option<(i32, i32)> {
+        Some((m.get(..4)?.parse().ok()?, m.get(5..7)?.parse().ok()?))
+    };
+    let (Some((fy, fm)), Some((ty, tm))) = (parse(from), parse(to)) else {
+        return (None, vec![(from.to_string(), to.to_string())]);
+    };
+    let first_year = if fm == 1 { fy } else { fy + 1 };
+    let last_year = if tm == 12 { ty } else { ty - 1 };
+    if first_year > last_year {
+        return (None, vec![(from.to_string(), to.to_string())]);
+    }
+    let mut months = Vec::new();
+    if fm != 1 {
+        months.push((from.to_string(), format!("{fy:04}-12")));
+    }
+    if tm != 12 {
+        months.push((format!("{ty:04}-01"), to.to_string()));
+    }
+    (
+        Some((format!("{first_year:04}"), format!("{last_year:04}"))),
+        months,
+    )
 }
 
 const SUMS: &str = "CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(no_shows) AS BIGINT) AS no_shows, \
@@ -460,29 +589,60 @@ fn p90(histogram: &BTreeMap<i64, i64>) -> Option<i64> {
     None
 }
 
-/// Time histograms of `kind` per office (`""` when not split by office).
-async fn histograms(
-    app: &AppState,
-    scope: &Scope,
-    kind: &str,
-    per_office: bool,
-) -> Result<BTreeMap<String, BTreeMap<i64, i64>>, sqlx::Error> {
-    let (filter, binds) = scope.times(kind);
-    // PostgreSQL refuses a constant in GROUP BY: the unsplit form groups by tenths alone.
-    let (key, group) = if per_office {
-        ("office_id", "office_id, tenths")
-    } else {
-        ("''", "tenths")
-    };
+/// The figures of a scope, everything the panel shows, from two grouped reads: the day rows
+/// (per day, hour and office) give the totals, the offices, the series, the hours and the heat
+/// map; the time rows (per kind, office and tenth) give every p90.
+#[derive(Clone, Debug, Default)]
+pub struct Figures {
+    pub totals: Totals,
+    /// Office id → figures (offices with tickets only).
+    pub by_office: BTreeMap<String, Totals>,
+    /// Per day or month (keys ascending).
+    pub series: Vec<KeyedCounts>,
+    /// Per hour of drawing (hours with tickets only).
+    pub by_hour: Vec<KeyedCounts>,
+    pub heat: Vec<HeatCell>,
+}
+
+impl Sums {
+    fn merge(&mut self, other: &Sums) {
+        self.tickets += other.tickets;
+        self.no_shows += other.no_shows;
+        self.waited += other.waited;
+        self.wait_ms += other.wait_ms;
+        self.served += other.served;
+        self.service_ms += other.service_ms;
+    }
+
+    fn keyed(&self, key: String) -> KeyedCounts {
+        KeyedCounts {
+            key,
+            tickets: self.tickets,
+            no_shows: self.no_shows,
+            mean_wait_minutes: Durations::from_parts(self.waited, self.wait_ms, None)
+                .mean_minutes_if_any(),
+        }
+    }
+}
+
+/// Waiting (`wait`) and service (`service`) time histograms per office: kind → office → tenths
+/// → tickets.
+type Histograms = BTreeMap<String, BTreeMap<String, BTreeMap<i64, i64>>>;
+
+async fn histograms(app: &AppState, scope: &Scope) -> Result<Histograms, sqlx::Error> {
+    let (filter, binds) = scope.times();
     let sql = format!(
-        "SELECT {key} AS k, tenths, CAST(SUM(tickets) AS BIGINT) AS n FROM queue_time_stats WHERE {filter} GROUP BY {group}"
+        "SELECT kind, office_id, tenths, CAST(SUM(tickets) AS BIGINT) AS n FROM queue_time_stats WHERE {filter} \
+         GROUP BY kind, office_id, tenths"
     );
     let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&app.db.read)
         .await?;
-    let mut out: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
+    let mut out = Histograms::new();
     for r in &rows {
-        *out.entry(r.try_get("k")?)
+        *out.entry(r.try_get("kind")?)
+            .or_default()
+            .entry(r.try_get("office_id")?)
             .or_default()
             .entry(r.try_get("tenths")?)
             .or_default() += r.try_get::<i64, _>("n")?;
@@ -490,47 +650,124 @@ async fn histograms(
     Ok(out)
 }
 
-/// The figures of a scope.
-pub async fn totals(app: &AppState, scope: &Scope) -> Result<Totals, sqlx::Error> {
-    let (filter, binds) = scope.daily();
-    let sql = format!("SELECT {SUMS} FROM queue_daily_stats WHERE {filter}");
-    let row = platform::db::bind_all(sqlx::query(&sql), &binds)
-        .fetch_one(&app.db.read)
-        .await?;
-    let waits = histograms(app, scope, "wait", false).await?;
-    let services = histograms(app, scope, "service", false).await?;
-    Ok(Totals::of(
-        &Sums::of(&row)?,
-        waits.get("").and_then(p90),
-        services.get("").and_then(p90),
-    ))
-}
-
-/// The figures of a scope per office (office id → figures).
-pub async fn by_office(
+/// The figures of a scope, its series per day or per month.
+pub async fn figures(
     app: &AppState,
     scope: &Scope,
-) -> Result<BTreeMap<String, Totals>, sqlx::Error> {
-    let (filter, binds) = scope.daily();
-    let sql = format!(
-        "SELECT office_id, {SUMS} FROM queue_daily_stats WHERE {filter} GROUP BY office_id"
-    );
-    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
-        .fetch_all(&app.db.read)
-        .await?;
-    let waits = histograms(app, scope, "wait", true).await?;
-    let services = histograms(app, scope, "service", true).await?;
-    rows.iter()
-        .map(|r| {
-            let office: String = r.try_get("office_id")?;
-            let totals = Totals::of(
-                &Sums::of(r)?,
-                waits.get(&office).and_then(p90),
-                services.get(&office).and_then(p90),
-            );
-            Ok((office, totals))
-        })
-        .collect()
+    series_by: Breakdown,
+) -> Result<Figures, sqlx::Error> {
+    // A series per month reads the whole months from the month rows and only the days
+    // around them from the day rows; a series per day (periods up to 92 days) the day rows.
+    let cut = match series_by {
+        Breakdown::Month => platform::clock::month_cut(scope.first_day, scope.last_day),
+        Breakdown::Day => platform::clock::MonthCut {
+            months: None,
+            days: vec![(scope.first_day, scope.last_day)],
+        },
+    };
+    // (series key, office, weekday, hour, sums) of every row read.
+    let mut read: Vec<(String, String, i64, i64, Sums)> = Vec::new();
+    if let Some((from, to)) = &cut.months {
+        let (offices, ids) = scope.offices(3);
+        let mut binds = vec![from.clone(), to.clone()];
+        binds.extend(ids);
+        let sql = format!(
+            "SELECT month, office_id, weekday, hour, {SUMS} FROM queue_month_stats \
+             WHERE month >= $1 AND month <= $2{offices} GROUP BY month, office_id, weekday, hour"
+        );
+        for r in platform::db::bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&app.db.read)
+            .await?
+        {
+            read.push((
+                r.try_get("month")?,
+                r.try_get("office_id")?,
+                r.try_get("weekday")?,
+                r.try_get("hour")?,
+                Sums::of(&r)?,
+            ));
+        }
+    }
+    if !cut.days.is_empty() {
+        let (filter, binds) = scope.days(&cut.days);
+        let sql = format!(
+            "SELECT day, hour, office_id, {SUMS} FROM queue_daily_stats WHERE {filter} GROUP BY day, hour, office_id"
+        );
+        for r in platform::db::bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&app.db.read)
+            .await?
+        {
+            let day: String = r.try_get("day")?;
+            let key = match series_by {
+                Breakdown::Month => month_of(&day).to_string(),
+                Breakdown::Day => day.clone(),
+            };
+            read.push((
+                key,
+                r.try_get("office_id")?,
+                weekday_of(&day).unwrap_or_default(),
+                r.try_get("hour")?,
+                Sums::of(&r)?,
+            ));
+        }
+    }
+    let mut all = Sums::default();
+    let mut offices: BTreeMap<String, Sums> = BTreeMap::new();
+    let mut series: BTreeMap<String, Sums> = BTreeMap::new();
+    let mut hours: BTreeMap<i64, Sums> = BTreeMap::new();
+    let mut cells: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for (key, office, weekday, hour, sums) in read {
+        all.merge(&sums);
+        offices.entry(office).or_default().merge(&sums);
+        series.entry(key).or_default().merge(&sums);
+        hours.entry(hour).or_default().merge(&sums);
+        *cells.entry((weekday, hour)).or_default() += sums.tickets;
+    }
+    let times = histograms(app, scope).await?;
+    let p90_of = |kind: &str, office: Option<&str>| -> Option<i64> {
+        let per_office = times.get(kind)?;
+        match office {
+            Some(office) => per_office.get(office).and_then(p90),
+            None => {
+                let mut merged: BTreeMap<i64, i64> = BTreeMap::new();
+                for histogram in per_office.values() {
+                    for (tenths, n) in histogram {
+                        *merged.entry(*tenths).or_default() += n;
+                    }
+                }
+                p90(&merged)
+            }
+        }
+    };
+    Ok(Figures {
+        totals: Totals::of(&all, p90_of("wait", None), p90_of("service", None)),
+        by_office: offices
+            .iter()
+            .map(|(office, sums)| {
+                (
+                    office.clone(),
+                    Totals::of(
+                        sums,
+                        p90_of("wait", Some(office)),
+                        p90_of("service", Some(office)),
+                    ),
+                )
+            })
+            .collect(),
+        series: series.into_iter().map(|(k, s)| s.keyed(k)).collect(),
+        by_hour: hours
+            .into_iter()
+            .map(|(h, s)| s.keyed(format!("{h:02}")))
+            .collect(),
+        heat: cells
+            .into_iter()
+            .map(|((weekday, hour), tickets)| HeatCell {
+                weekday,
+                hour,
+                tickets,
+            })
+            .collect(),
+    })
 }
 
 /// Tickets ended, no-shows and the mean wait of one key of a breakdown.
@@ -544,48 +781,11 @@ pub struct KeyedCounts {
     pub mean_wait_minutes: Option<f64>,
 }
 
-/// What [`breakdown`] splits by.
+/// How a series is keyed.
 #[derive(Clone, Copy, Debug)]
 pub enum Breakdown {
     Day,
     Month,
-    Hour,
-}
-
-/// The counts of a scope per day, month or hour of drawing (keys ascending).
-pub async fn breakdown(
-    app: &AppState,
-    scope: &Scope,
-    by: Breakdown,
-) -> Result<Vec<KeyedCounts>, sqlx::Error> {
-    let (filter, binds) = scope.daily();
-    let key = match by {
-        Breakdown::Day => "day",
-        Breakdown::Month => "SUBSTR(day, 1, 7)",
-        Breakdown::Hour => "hour",
-    };
-    let sql = format!(
-        "SELECT {key} AS k, {SUMS} FROM queue_daily_stats WHERE {filter} GROUP BY {key} ORDER BY {key}"
-    );
-    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
-        .fetch_all(&app.db.read)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let key = match by {
-                Breakdown::Hour => format!("{:02}", r.try_get::<i64, _>("k")?),
-                _ => r.try_get("k")?,
-            };
-            let sums = Sums::of(r)?;
-            Ok(KeyedCounts {
-                key,
-                tickets: sums.tickets,
-                no_shows: sums.no_shows,
-                mean_wait_minutes: Durations::from_parts(sums.waited, sums.wait_ms, None)
-                    .mean_minutes_if_any(),
-            })
-        })
-        .collect()
 }
 
 /// Tickets per weekday (1 = Monday … 7 = Sunday) and hour of drawing: the heat map of busy
@@ -595,33 +795,6 @@ pub struct HeatCell {
     pub weekday: i64,
     pub hour: i64,
     pub tickets: i64,
-}
-
-pub async fn heat(app: &AppState, scope: &Scope) -> Result<Vec<HeatCell>, sqlx::Error> {
-    let (filter, binds) = scope.daily();
-    let sql = format!(
-        "SELECT day, hour, CAST(SUM(tickets) AS BIGINT) AS n FROM queue_daily_stats WHERE {filter} GROUP BY day, hour"
-    );
-    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
-        .fetch_all(&app.db.read)
-        .await?;
-    let mut cells: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-    for r in &rows {
-        let day: String = r.try_get("day")?;
-        let Ok(day) = day.parse::<Date>() else {
-            continue;
-        };
-        let weekday = i64::from(day.weekday().to_monday_one_offset());
-        *cells.entry((weekday, r.try_get("hour")?)).or_default() += r.try_get::<i64, _>("n")?;
-    }
-    Ok(cells
-        .into_iter()
-        .map(|((weekday, hour), tickets)| HeatCell {
-            weekday,
-            hour,
-            tickets,
-        })
-        .collect())
 }
 
 /// An office, for names and agency scoping.
@@ -664,12 +837,11 @@ mod tests {
     #[test]
     fn whole_months_come_from_the_monthly_rows_and_the_days_around_them_from_the_daily_rows() {
         let d = jiff::civil::date;
-        let (sql, binds) = scope(d(2026, 1, 15), d(2026, 4, 10)).times("wait");
+        let (sql, binds) = scope(d(2026, 1, 15), d(2026, 4, 10)).times();
         assert!(sql.contains("span = 'month'"), "{sql}");
         assert_eq!(
             binds,
             [
-                "wait",
                 "2026-02",
                 "2026-03",
                 "2026-01-15",
@@ -679,12 +851,42 @@ mod tests {
             ]
         );
         // Exactly whole months: no daily rows.
-        let (_, binds) = scope(d(2026, 2, 1), d(2026, 3, 31)).times("wait");
-        assert_eq!(binds, ["wait", "2026-02", "2026-03"]);
+        let (_, binds) = scope(d(2026, 2, 1), d(2026, 3, 31)).times();
+        assert_eq!(binds, ["2026-02", "2026-03"]);
         // Inside one month: daily rows only.
-        let (sql, binds) = scope(d(2026, 2, 3), d(2026, 2, 20)).times("service");
+        let (sql, binds) = scope(d(2026, 2, 3), d(2026, 2, 20)).times();
         assert!(!sql.contains("month"), "{sql}");
-        assert_eq!(binds, ["service", "2026-02-03", "2026-02-20"]);
+        assert_eq!(binds, ["2026-02-03", "2026-02-20"]);
+    }
+
+    #[test]
+    fn whole_years_come_from_the_yearly_histograms() {
+        let d = jiff::civil::date;
+        let (_, binds) = scope(d(2023, 12, 3), d(2026, 12, 2)).times();
+        assert_eq!(
+            binds,
+            [
+                "2024",
+                "2025",
+                "2026-01",
+                "2026-11",
+                "2023-12-03",
+                "2023-12-31",
+                "2026-12-01",
+                "2026-12-02"
+            ]
+        );
+        assert_eq!(
+            year_cut("2025-03", "2026-02"),
+            (None, vec![("2025-03".into(), "2026-02".into())])
+        );
+        assert_eq!(
+            year_cut("2025-03", "2026-12"),
+            (
+                Some(("2026".into(), "2026".into())),
+                vec![("2025-03".into(), "2025-12".into())]
+            )
+        );
     }
 
     #[test]

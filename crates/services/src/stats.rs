@@ -58,19 +58,36 @@ async fn add(
         .iter()
         .map(|c| format!("{c} = service_daily_stats.{c} + 1"))
         .collect();
-    sqlx::query(&format!(
-        "INSERT INTO service_daily_stats (day, agency_id, service_id, {names}, completed_on_time) VALUES ($1, $2, $3, {ones}, $4) \
+    let sql = format!(
+        "INSERT INTO service_daily_stats (span, day, agency_id, service_id, {names}, completed_on_time) VALUES ($5, $1, $2, $3, {ones}, $4) \
          ON CONFLICT (day, agency_id, service_id) DO UPDATE SET {}, \
          completed_on_time = service_daily_stats.completed_on_time + $4",
         sets.join(", ")
-    ))
-    .bind(day.to_string())
-    .bind(agency_id)
-    .bind(service_id)
-    .bind(i64::from(on_time))
-    .execute(&mut *conn)
-    .await?;
+    );
+    for (span, bucket) in buckets(day) {
+        sqlx::query(&sql)
+            .bind(bucket)
+            .bind(agency_id)
+            .bind(service_id)
+            .bind(i64::from(on_time))
+            .bind(span)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
+}
+
+/// The rows an event of `day` is counted in: the day's and its month's (`span`, `day` key).
+fn buckets(day: Date) -> [(&'static str, String); 2] {
+    [
+        ("day", day.to_string()),
+        ("month", month_of(&day.to_string())),
+    ]
+}
+
+/// `YYYY-MM` of a `YYYY-MM-DD` (or `YYYY-MM`) key.
+fn month_of(day: &str) -> String {
+    day.get(..7).unwrap_or(day).to_string()
 }
 
 /// An application of `agency_id` and `service_id` was submitted at `at_ms` (the caller has the
@@ -137,16 +154,19 @@ pub(crate) async fn on_status(
     .await?;
     let calendar = calendar_in(conn).await?;
     let working_days = calendar.working_days_between(calendar::wita_date(submitted_ms), day);
-    sqlx::query(
-        "INSERT INTO service_duration_stats (day, agency_id, service_id, working_days, completed) VALUES ($1, $2, $3, $4, 1) \
-         ON CONFLICT (day, agency_id, service_id, working_days) DO UPDATE SET completed = service_duration_stats.completed + 1",
-    )
-    .bind(day.to_string())
-    .bind(&agency)
-    .bind(&service)
-    .bind(working_days)
-    .execute(&mut *conn)
-    .await?;
+    for (span, bucket) in buckets(day) {
+        sqlx::query(
+            "INSERT INTO service_duration_stats (span, day, agency_id, service_id, working_days, completed) VALUES ($5, $1, $2, $3, $4, 1) \
+             ON CONFLICT (day, agency_id, service_id, working_days) DO UPDATE SET completed = service_duration_stats.completed + 1",
+        )
+        .bind(bucket)
+        .bind(&agency)
+        .bind(&service)
+        .bind(working_days)
+        .bind(span)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -165,21 +185,23 @@ pub(crate) async fn on_skm(
         .collect();
     let marks: Vec<String> = (5..=13).map(|n| format!("${n}")).collect();
     let sql = format!(
-        "INSERT INTO skm_daily_stats (day, agency_id, service_id, respondents, {}) VALUES ($1, $2, $3, $4, {}) \
+        "INSERT INTO skm_daily_stats (span, day, agency_id, service_id, respondents, {}) VALUES ($14, $1, $2, $3, $4, {}) \
          ON CONFLICT (day, agency_id, service_id) DO UPDATE SET respondents = skm_daily_stats.respondents + 1, {}",
         columns.join(", "),
         marks.join(", "),
         updates.join(", ")
     );
-    let mut query = sqlx::query(&sql)
-        .bind(calendar::wita_date(at_ms).to_string())
-        .bind(agency_id)
-        .bind(service_id)
-        .bind(1_i64);
-    for answer in answers {
-        query = query.bind(i64::from(*answer));
+    for (span, bucket) in buckets(calendar::wita_date(at_ms)) {
+        let mut query = sqlx::query(&sql)
+            .bind(bucket)
+            .bind(agency_id)
+            .bind(service_id)
+            .bind(1_i64);
+        for answer in answers {
+            query = query.bind(i64::from(*answer));
+        }
+        query.bind(span).execute(&mut *conn).await?;
     }
-    query.execute(conn).await?;
     Ok(())
 }
 
@@ -313,10 +335,55 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
         Value::{Int, Text},
         insert_rows,
     };
+    // Each day's row is also summed into its month's row, as counting on write does.
+    let mut months: BTreeMap<Key, DayCounts> = BTreeMap::new();
+    for ((day, agency, service), c) in &days {
+        let m = months
+            .entry((month_of(day), agency.clone(), service.clone()))
+            .or_default();
+        m.received += c.received;
+        m.returned += c.returned;
+        m.completed += c.completed;
+        m.completed_on_time += c.completed_on_time;
+        m.issued += c.issued;
+        m.rejected += c.rejected;
+        m.withdrawn += c.withdrawn;
+    }
+    days.extend(months);
+    let month_durations: Vec<((Key, i64), i64)> = durations
+        .iter()
+        .map(|(((day, agency, service), working_days), n)| {
+            (
+                (
+                    (month_of(day), agency.clone(), service.clone()),
+                    *working_days,
+                ),
+                *n,
+            )
+        })
+        .collect();
+    for (key, n) in month_durations {
+        *durations.entry(key).or_default() += n;
+    }
+    let month_skm: Vec<(Key, (i64, [i64; 9]))> = skm_sums
+        .iter()
+        .map(|((day, agency, service), sums)| {
+            ((month_of(day), agency.clone(), service.clone()), *sums)
+        })
+        .collect();
+    for (key, (respondents, sums)) in month_skm {
+        let m = skm_sums.entry(key).or_default();
+        m.0 += respondents;
+        for (total, add) in m.1.iter_mut().zip(sums) {
+            *total += add;
+        }
+    }
+    let span = |day: &str| Text(if day.len() == 7 { "month" } else { "day" }.to_string());
     let daily: Vec<Vec<platform::db::Value>> = days
         .into_iter()
         .map(|((day, agency, service), c)| {
             vec![
+                span(&day),
                 Text(day),
                 Text(agency),
                 Text(service),
@@ -334,6 +401,7 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
         &mut tx,
         "service_daily_stats",
         &[
+            "span",
             "day",
             "agency_id",
             "service_id",
@@ -352,6 +420,7 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
         .into_iter()
         .map(|(((day, agency, service), working_days), n)| {
             vec![
+                span(&day),
                 Text(day),
                 Text(agency),
                 Text(service),
@@ -364,6 +433,7 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
         &mut tx,
         "service_duration_stats",
         &[
+            "span",
             "day",
             "agency_id",
             "service_id",
@@ -376,7 +446,13 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
     let skm_rows: Vec<Vec<platform::db::Value>> = skm_sums
         .into_iter()
         .map(|((day, agency, service), (respondents, sums))| {
-            let mut row = vec![Text(day), Text(agency), Text(service), Int(respondents)];
+            let mut row = vec![
+                span(&day),
+                Text(day),
+                Text(agency),
+                Text(service),
+                Int(respondents),
+            ];
             row.extend(sums.into_iter().map(Int));
             row
         })
@@ -385,6 +461,7 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
         &mut tx,
         "skm_daily_stats",
         &[
+            "span",
             "day",
             "agency_id",
             "service_id",
@@ -442,10 +519,36 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// `WHERE` conditions for the stats tables and the values they bind, in order.
-    fn filter(&self) -> (String, Vec<String>) {
-        let mut binds = vec![self.first_day.to_string(), self.last_day.to_string()];
-        let mut sql = "day >= $1 AND day <= $2".to_string();
+    /// `WHERE` conditions for the stats tables and the values they bind, in order: the whole
+    /// months of the period from their month rows and the days around them from the day rows
+    /// (only day rows when `days_only`, for a breakdown per day).
+    fn filter(&self, days_only: bool) -> (String, Vec<String>) {
+        let cut = if days_only {
+            platform::clock::MonthCut {
+                months: None,
+                days: vec![(self.first_day, self.last_day)],
+            }
+        } else {
+            platform::clock::month_cut(self.first_day, self.last_day)
+        };
+        let mut binds = Vec::new();
+        let mut ranges = Vec::new();
+        let mut range = |span: &str, from: String, to: String| {
+            binds.push(from);
+            binds.push(to);
+            ranges.push(format!(
+                "(span = '{span}' AND day >= ${} AND day <= ${})",
+                binds.len() - 1,
+                binds.len()
+            ));
+        };
+        if let Some((from, to)) = cut.months {
+            range("month", from, to);
+        }
+        for (from, to) in cut.days {
+            range("day", from.to_string(), to.to_string());
+        }
+        let mut sql = format!("({})", ranges.join(" OR "));
         if !self.agency_ids.is_empty() {
             let marks: Vec<String> = (0..self.agency_ids.len())
                 .map(|i| format!("${}", binds.len() + i + 1))
@@ -569,7 +672,7 @@ impl Breakdown {
 
 /// The counts of a scope.
 pub async fn counts(app: &AppState, scope: &Scope) -> Result<Counts, sqlx::Error> {
-    let (filter, binds) = scope.filter();
+    let (filter, binds) = scope.filter(false);
     let sql = format!("SELECT {SUMS} FROM service_daily_stats WHERE {filter}");
     let row = platform::db::bind_all(sqlx::query(&sql), &binds)
         .fetch_one(&app.db.read)
@@ -583,7 +686,7 @@ pub async fn breakdown(
     scope: &Scope,
     by: Breakdown,
 ) -> Result<Vec<KeyedCounts>, sqlx::Error> {
-    let (filter, binds) = scope.filter();
+    let (filter, binds) = scope.filter(by == Breakdown::Day);
     let key = by.key();
     let sql = format!(
         "SELECT {key} AS k, {SUMS} FROM service_daily_stats WHERE {filter} GROUP BY {key} ORDER BY {key}"
@@ -603,7 +706,7 @@ pub async fn breakdown(
 
 /// The processing times of a scope.
 pub async fn durations(app: &AppState, scope: &Scope) -> Result<Durations, sqlx::Error> {
-    let (filter, binds) = scope.filter();
+    let (filter, binds) = scope.filter(false);
     let sql = format!(
         "SELECT working_days, CAST(SUM(completed) AS BIGINT) AS n FROM service_duration_stats WHERE {filter} \
          GROUP BY working_days ORDER BY working_days"
@@ -624,7 +727,7 @@ pub async fn ikm(
     scope: &Scope,
     by: Option<Breakdown>,
 ) -> Result<Vec<(String, Ikm)>, sqlx::Error> {
-    let (filter, binds) = scope.filter();
+    let (filter, binds) = scope.filter(by == Some(Breakdown::Day));
     // PostgreSQL refuses a constant in GROUP BY: the overall figure has none.
     let (key, group) = match by {
         Some(by) => (by.key(), format!("GROUP BY {0} ORDER BY {0}", by.key())),

@@ -697,6 +697,7 @@ async fn capacity_scenarios(
     // `sigap rebuild-figures` does); its time is printed, not part of the figure.
     let began = Instant::now();
     capacity::gap_totals::rebuild_all(&running.state).await?;
+    capacity::jp_totals::rebuild_all(&running.state).await?;
     eprintln!(
         "  gap totals of 50,000 x 10 rebuilt in {} ms",
         began.elapsed().as_millis()

@@ -83,7 +83,7 @@ enum Command {
         commit: bool,
     },
     /// Recompute every figure kept on write from the raw rows: the service and queue statistics of the
-    /// dashboard and the competency gap totals of the training needs analysis (they follow every
+    /// dashboard and the competency gap totals of the training needs analysis and the JP compliance (they follow every
     /// write by themselves; this is for data changed by hand in SQL).
     RebuildFigures,
     /// Copy the SQLite database while it runs (for PostgreSQL, prints the pg_dump command).
@@ -266,6 +266,8 @@ async fn run(command: Command, settings: platform::config::Settings) -> anyhow::
             println!("Queue statistics rebuilt from {tickets} tickets.");
             let rows = capacity::gap_totals::rebuild_all(&state).await?;
             println!("Competency gap totals rebuilt: {rows} rows.");
+            let totals = capacity::jp_totals::rebuild_all(&state).await?;
+            println!("JP compliance rebuilt from {totals} employee-year totals.");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -99,8 +99,9 @@ pub async fn load(app: &AppState, scale: Scale) -> anyhow::Result<()> {
     let counted = services::stats::rebuild(app).await?;
     let tickets = queue::stats::rebuild(app).await?;
     let gaps = capacity::gap_totals::rebuild_all(app).await?;
+    let jp = capacity::jp_totals::rebuild_all(app).await?;
     spinner.finish_with_message(format!(
-        "figures rebuilt: {counted} applications, {tickets} tickets, {gaps} competency gap rows"
+        "figures rebuilt: {counted} applications, {tickets} tickets, {gaps} competency gap rows, {jp} JP totals"
     ));
     Ok(())
 }

@@ -1671,3 +1671,131 @@ async fn an_admin_edits_an_employee_and_links_their_account_once() {
     })
     .await;
 }
+
+/// JP compliance per agency straight from the ledger, the way it is defined: the PNS of each
+/// agency, and those of them with at least 20 approved JP in `year`.
+async fn compliance_from_the_ledger(app: &TestApp, year: i64) -> Value {
+    use sqlx::Row as _;
+    let rows = sqlx::query(
+        "SELECT a.code, COUNT(*) AS employees, \
+         SUM(CASE WHEN COALESCE(j.total, 0) >= 20 THEN 1 ELSE 0 END) AS compliant \
+         FROM employees e JOIN agencies a ON a.id = e.agency_id \
+         LEFT JOIN (SELECT employee_id, CAST(SUM(jp) AS BIGINT) AS total FROM jp_entries WHERE year = $1 AND status = 'approved' GROUP BY employee_id) j \
+         ON j.employee_id = e.id WHERE e.employment_type = 'pns' GROUP BY a.code ORDER BY a.code",
+    )
+    .bind(year)
+    .fetch_all(&app.state.db.read)
+    .await
+    .expect("ledger");
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get("code").expect("code");
+                let employees: i64 = r.try_get("employees").expect("employees");
+                // PostgreSQL sums BIGINT as NUMERIC; the Any driver reads it through a cast.
+                let compliant: i64 = r.try_get::<i64, _>("compliant").unwrap_or_else(|_| {
+                    r.try_get::<f64, _>("compliant")
+                        .map(|v| v as i64)
+                        .expect("compliant")
+                });
+                json!([code, employees, compliant])
+            })
+            .collect(),
+    )
+}
+
+async fn compliance_reported(api: &Api, year: i64) -> Value {
+    let (status, body) = get_json(api, &format!("/api/v1/jp/compliance?year={year}")).await;
+    assert_eq!(status, 200, "{body}");
+    Value::Array(
+        body.as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| json!([r["agency_code"], r["employees"], r["compliant"]]))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn jp_compliance_kept_on_write_equals_the_ledger_after_approvals_trainings_moves_and_type_changes()
+ {
+    on_both(async |app| {
+        app.load_demo().await;
+        capacity::demo::load(&app.state).await.expect("capacity demo");
+        let api = bkppd(app).await;
+        // The demo's ASN account is linked to an employee of Kecamatan Alak.
+        let asn_nip: String = sqlx::query_scalar(
+            "SELECT e.nip FROM employees e JOIN users u ON u.id = e.user_id WHERE u.username = 'asn.alak'",
+        )
+        .fetch_one(&app.state.db.read)
+        .await
+        .expect("the demo ASN's record");
+        let year: i64 = day(0)[..4].parse().expect("year");
+        let check = async |what: &str| {
+            assert_eq!(
+                compliance_reported(&api, year).await,
+                compliance_from_the_ledger(app, year).await,
+                "after {what}"
+            );
+        };
+        check("the demo load").await;
+        // An external entry of 25 JP: pending counts nothing, approved makes the ASN compliant.
+        let mut asn = app.api();
+        asn.sign_in("asn.alak", DEMO_PASSWORD).await;
+        use base64::Engine as _;
+        let pdf = base64::engine::general_purpose::STANDARD.encode(crate::support::pdf());
+        let (status, entry) = post_json(&asn, "/api/v1/me/jp", json!({"title": "Diklat Kepemimpinan", "jp": "25",
+            "completed_on": day(-1), "proof_name": "sertifikat.pdf", "proof_base64": pdf})).await;
+        assert_eq!(status, 201, "{entry}");
+        check("an entry waiting").await;
+        let before: Value = compliance_reported(&api, year).await;
+        let (status, _) = post_json(&api, &format!("/api/v1/jp/{}/approve", entry["id"].as_str().expect("id")), json!({})).await;
+        assert_eq!(status, 204);
+        check("the approval").await;
+        assert_ne!(compliance_reported(&api, year).await, before, "the approval moved a figure");
+        // Moved to Dinas Kesehatan: the compliant PNS moves with them.
+        let mut moved = employee("ignored", "Theresia Bano", "dinkes");
+        moved["username"] = json!("asn.alak");
+        let put = async |body: &Value| {
+            let response = api.request(Method::PUT, &format!("/api/v1/employees/{asn_nip}")).json(body).send().await.expect("request");
+            let status = response.status();
+            assert_eq!(status, 200, "{}", response.text().await.unwrap_or_default());
+        };
+        put(&moved).await;
+        check("a move to another agency").await;
+        // Now PPPK: no longer counted among the PNS.
+        moved["employment_type"] = json!("pppk");
+        moved["rank"] = json!("IX");
+        put(&moved).await;
+        check("a change of employment type").await;
+        // A training completed in the same year: JP from the session's close.
+        moved["employment_type"] = json!("pns");
+        moved["rank"] = json!("III/a");
+        put(&moved).await;
+        add_employees(&api, 1).await;
+        let session = session_today(&api).await;
+        let (_, budi) = post_json(&api, &format!("/api/v1/sessions/{session}/enrolments"), json!({"nip": nip_man(100)})).await;
+        for offset in [0, -1] {
+            let (status, _) = post_json(&api, &format!("/api/v1/sessions/{session}/attendance"), json!({"nip": nip_man(100), "day": day(offset)})).await;
+            assert_eq!(status, 200);
+        }
+        let response = api.request(Method::PUT, &format!("/api/v1/enrolments/{}/post-test", budi["id"].as_str().unwrap_or("")))
+            .json(&json!({"score": "90"})).send().await.expect("request");
+        assert_eq!(response.status(), 204);
+        let (status, outcome) = post_json(&api, &format!("/api/v1/sessions/{session}/complete"), json!({})).await;
+        assert_eq!((status.as_u16(), outcome["completed"].as_u64()), (200, Some(1)), "{outcome}");
+        check("a training closed").await;
+        // What was kept on write is what a rebuild from the ledger gives.
+        let kept = crate::dashboard::rows_as_text(app, &[
+            "SELECT employee_id, year, approved_jp FROM jp_year_totals ORDER BY employee_id, year",
+            "SELECT agency_id, year, compliant FROM jp_compliance WHERE compliant > 0 ORDER BY agency_id, year",
+        ]).await;
+        capacity::jp_totals::rebuild_all(&app.state).await.expect("rebuild");
+        let rebuilt = crate::dashboard::rows_as_text(app, &[
+            "SELECT employee_id, year, approved_jp FROM jp_year_totals ORDER BY employee_id, year",
+            "SELECT agency_id, year, compliant FROM jp_compliance WHERE compliant > 0 ORDER BY agency_id, year",
+        ]).await;
+        assert_eq!(kept, rebuilt);
+    })
+    .await;
+}

@@ -31,6 +31,7 @@ async fn kept(app: &TestApp) -> Vec<String> {
         &[
             "SELECT day, hour, office_id, group_id, tickets, no_shows, waited, wait_ms, served, service_ms FROM queue_daily_stats ORDER BY day, hour, office_id, group_id",
             "SELECT span, bucket, office_id, kind, tenths, tickets FROM queue_time_stats ORDER BY span, bucket, office_id, kind, tenths",
+            "SELECT month, office_id, weekday, hour, tickets, no_shows, waited, wait_ms, served, service_ms FROM queue_month_stats ORDER BY month, office_id, weekday, hour",
         ],
     )
     .await
@@ -258,7 +259,13 @@ fn expected(raw: &[RawTicket], first: Date, last: Date) -> Value {
     let mut hours: BTreeMap<String, i64> = BTreeMap::new();
     let mut heat: BTreeMap<(i64, i64), i64> = BTreeMap::new();
     let mut days: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut months: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for t in &chosen {
+        let month = months
+            .entry(t.day.strftime("%Y-%m").to_string())
+            .or_default();
+        month.0 += 1;
+        month.1 += i64::from(t.no_show);
         *hours.entry(format!("{:02}", t.hour)).or_default() += 1;
         *heat
             .entry((i64::from(t.day.weekday().to_monday_one_offset()), t.hour))
@@ -276,6 +283,7 @@ fn expected(raw: &[RawTicket], first: Date, last: Date) -> Value {
         "hours": hours,
         "heat": heat.iter().map(|((w, h), n)| json!({"weekday": w, "hour": h, "tickets": n})).collect::<Vec<_>>(),
         "days": days.iter().map(|(d, (n, s))| json!([d, n, s])).collect::<Vec<_>>(),
+        "months": months.iter().map(|(m, (n, s))| json!([m, n, s])).collect::<Vec<_>>(),
     })
 }
 
@@ -292,6 +300,7 @@ async fn every_queue_figure_equals_a_brute_force_count_over_a_generated_data_set
             (d(2026, 3, 3), d(2026, 3, 17)),   // inside one month
             (d(2026, 1, 20), d(2026, 3, 2)),   // days, a whole month, days
             (d(2025, 11, 1), d(2025, 11, 30)), // nothing
+            (d(2025, 12, 20), d(2027, 1, 3)),  // days, a whole year, days
         ] {
             let want = expected(&raw, first, last);
             let (status, panel) = get_json(
@@ -325,6 +334,14 @@ async fn every_queue_figure_equals_a_brute_force_count_over_a_generated_data_set
                     .map(|p| json!([p["key"], p["tickets"], p["no_shows"]]))
                     .collect();
                 assert_eq!(json!(days), want["days"], "days of {first}..{last}");
+            } else {
+                let months: Vec<Value> = panel["series"]
+                    .as_array()
+                    .expect("series")
+                    .iter()
+                    .map(|p| json!([p["key"], p["tickets"], p["no_shows"]]))
+                    .collect();
+                assert_eq!(json!(months), want["months"], "months of {first}..{last}");
             }
             // The period before, of the same length.
             let before_last = first.yesterday().expect("day");
