@@ -2,8 +2,9 @@
 //! of a busy office is summed from a few thousand rows instead of a scan of its tickets. Owns
 //! `queue_daily_stats` (per WITA day and hour of drawing, office and service group: tickets,
 //! no-shows, the count and sum of waiting and of service times) and `queue_time_stats` (the
-//! number of tickets per waiting or service time in tenths of a minute, per day and per month:
-//! exact p90s).
+//! number of tickets per waiting or service time in tenths of a minute, per day, month and
+//! year: exact p90s) and `queue_month_stats` (per month, office, weekday and hour: long periods
+//! read their whole months from it, with the heat map still exact).
 //!
 //! Definitions, the same as the office figures of [`crate::figures`]:
 //! - a ticket counts once it has ended (served, or a no-show), on the WITA day and hour it was

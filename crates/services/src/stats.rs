@@ -3,7 +3,10 @@
 //! `service_daily_stats` (per WITA day, agency and service: received, returned for revision,
 //! completed, completed by the deadline, issued, rejected, withdrawn), `service_duration_stats`
 //! (completed applications per processing time in working days: exact medians and p90s) and
-//! `skm_daily_stats` (respondents and the sum of each SKM element: the exact IKM).
+//! `skm_daily_stats` (respondents and the sum of each SKM element: the exact IKM). Each table
+//! holds a row per day (`span` 'day') and, counted in the same transaction, per calendar month
+//! (`span` 'month', `day` = `YYYY-MM`): a period reads its whole months from the month rows and
+//! only the days around them from the day rows.
 //!
 //! Every counter is an event counted once, in the transaction that makes it happen
 //! ([`on_submitted`], [`on_status`], [`on_skm`]): the increments commute, so concurrent writers
