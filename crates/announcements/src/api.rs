@@ -177,6 +177,7 @@ async fn read(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = CreatedAnnouncement)]
 struct Created {
     id: String,
     version: i64,
@@ -240,7 +241,7 @@ async fn publish(
     Ok(Json(Announcement::new(row, shell.tr.lang)))
 }
 
-#[utoipa::path(post, path = "/api/v1/office/announcements/{id}/cancel", tag = "announcements", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "cancel_announcement", path = "/api/v1/office/announcements/{id}/cancel", tag = "announcements", security(("bearer" = [])),
     responses((status = 200, body = Announcement), (status = 409)))]
 async fn cancel(
     State(app): State<AppState>,

@@ -142,7 +142,7 @@ async fn my_appointments(
 }
 
 /// Cancel one's booking; its seat is free again.
-#[utoipa::path(delete, path = "/api/v1/queue/appointments/{id}", tag = "queue", security(("bearer" = [])),
+#[utoipa::path(delete, operation_id = "cancel_appointment", path = "/api/v1/queue/appointments/{id}", tag = "queue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 204), (status = 404), (status = 409)))]
 async fn cancel(
     State(app): State<AppState>,
@@ -201,7 +201,7 @@ pub struct CodeInput {
 }
 
 /// Check a booked citizen in with their code (front office): a ticket served by slot time.
-#[utoipa::path(post, path = "/api/v1/queue/offices/{code}/check-in", tag = "queue", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "check_in_appointment", path = "/api/v1/queue/offices/{code}/check-in", tag = "queue", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = CodeInput,
     responses((status = 201, body = TicketView), (status = 403), (status = 422)))]
 async fn check_in(

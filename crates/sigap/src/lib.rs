@@ -106,20 +106,30 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document of every capability's API.
+/// Each capability's part of the OpenAPI document.
+fn openapi_parts() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        accounts::ApiDoc::openapi(),
+        services::ApiDoc::openapi(),
+        services::ApplicationsApiDoc::openapi(),
+        queue::ApiDoc::openapi(),
+        complaints::ApiDoc::openapi(),
+        capacity::ApiDoc::openapi(),
+        collaboration::ApiDoc::openapi(),
+        announcements::ApiDoc::openapi(),
+        dashboard::ApiDoc::openapi(),
+        dashboard::ReportApiDoc::openapi(),
+        privacy::ApiDoc::openapi(),
+    ]
+}
+
+/// The OpenAPI document of every capability's API. Merging keeps the first of two component
+/// schemas of one name, so each name must mean one thing (see the test below).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = RootDoc::openapi();
-    doc.merge(accounts::ApiDoc::openapi());
-    doc.merge(services::ApiDoc::openapi());
-    doc.merge(services::ApplicationsApiDoc::openapi());
-    doc.merge(queue::ApiDoc::openapi());
-    doc.merge(complaints::ApiDoc::openapi());
-    doc.merge(capacity::ApiDoc::openapi());
-    doc.merge(collaboration::ApiDoc::openapi());
-    doc.merge(announcements::ApiDoc::openapi());
-    doc.merge(dashboard::ApiDoc::openapi());
-    doc.merge(dashboard::ReportApiDoc::openapi());
-    doc.merge(privacy::ApiDoc::openapi());
+    for part in openapi_parts() {
+        doc.merge(part);
+    }
     doc
 }
 
@@ -305,5 +315,52 @@ impl Server {
         let _ = announcement_dispatch.await;
         self.state.db.close().await;
         outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    /// Two capabilities that name different schemas alike (`Status`, `Category`) would leave
+    /// the merged document describing one capability's responses with the other's schema.
+    #[test]
+    fn each_schema_name_and_operation_id_means_one_thing() {
+        let mut schemas: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        for part in super::openapi_parts() {
+            for (name, schema) in part.components.map(|c| c.schemas).unwrap_or_default() {
+                let schema = serde_json::to_value(schema).expect("a schema serialises");
+                match schemas.get(&name) {
+                    Some(seen) if *seen != schema => clashes.push(name),
+                    Some(_) => {}
+                    None => {
+                        schemas.insert(name, schema);
+                    }
+                }
+            }
+        }
+        assert!(
+            clashes.is_empty(),
+            "schema names with two meanings: {clashes:?}"
+        );
+
+        let doc = serde_json::to_value(super::openapi()).expect("the document serialises");
+        let mut operations: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("path item") {
+                if let Some(id) = operation["operationId"].as_str() {
+                    operations
+                        .entry(id.to_string())
+                        .or_default()
+                        .push(format!("{method} {path}"));
+                }
+            }
+        }
+        operations.retain(|_, uses| uses.len() > 1);
+        assert!(
+            operations.is_empty(),
+            "operation ids used twice: {operations:?}"
+        );
     }
 }

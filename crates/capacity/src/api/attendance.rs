@@ -40,7 +40,7 @@ pub struct CheckinRequest {
 }
 
 /// The participant checks in for today with the day's code.
-#[utoipa::path(post, path = "/api/v1/sessions/{id}/checkin", tag = "capacity", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "check_in_session", path = "/api/v1/sessions/{id}/checkin", tag = "capacity", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = CheckinRequest,
     responses((status = 200, body = Recorded), (status = 409)))]
 pub(super) async fn check_in(
