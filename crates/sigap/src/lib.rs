@@ -130,7 +130,77 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     for part in openapi_parts() {
         doc.merge(part);
     }
+    doc.merge(platform::web::error::ErrorDoc::openapi());
+    document_common_errors(&mut doc);
     doc
+}
+
+/// Adds the errors that come from what an operation reads rather than from its own rules, where
+/// its annotation does not name them: 401 where a bearer token is required (`CurrentUser`),
+/// 400 where a path or query parameter may not parse (`Path`, `Query`), 413 where it reads a
+/// body (the body limit), 400, 415 and 422 where that body is JSON (`Json`: not JSON, no JSON
+/// content type, wrong field types). Every error response without a body of its own is then
+/// documented with the one error body, `ApiError`.
+fn document_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        Content, RefOr, Response, path::ParameterIn, schema::Ref, security::SecurityRequirement,
+    };
+    let needs_token = |requirements: &Option<Vec<SecurityRequirement>>| {
+        requirements.as_ref().is_some_and(|all| {
+            !all.is_empty()
+                && all.iter().all(|r| {
+                    serde_json::to_value(r)
+                        .is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                })
+        })
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let mut common: Vec<(&str, &str)> = Vec::new();
+            if needs_token(&operation.security) {
+                common.push(("401", "No valid bearer token"));
+            }
+            let parameters = operation.parameters.iter().flatten();
+            if parameters
+                .clone()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
+            {
+                common.push(("400", "A path or query parameter is malformed"));
+            }
+            if let Some(body) = &operation.request_body {
+                common.push(("413", "The request body is too large"));
+                if body.content.contains_key("application/json") {
+                    common.push(("400", "The body is not valid JSON"));
+                    common.push(("415", "The body is not sent as application/json"));
+                    common.push(("422", "A field of the body has the wrong type"));
+                }
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, description) in common {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| RefOr::T(Response::new(description)));
+            }
+            for (status, response) in responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && (status.starts_with('4') || status.starts_with('5'))
+                    && response.content.is_empty()
+                {
+                    response.content.insert(
+                        "application/json".to_string(),
+                        Content::new(Some(Ref::from_schema_name("ApiError"))),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// All routes with the platform's layers.
