@@ -157,13 +157,13 @@ struct ResubmitPage {
 /// The body of every API error response.
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = ApiError)]
-struct ErrorBody {
+pub struct ErrorBody {
     error: ErrorDetail,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = ApiErrorDetail)]
-struct ErrorDetail {
+pub struct ErrorDetail {
     /// Stable message key, e.g. `error.not_found`.
     code: String,
     /// The message in the request's language.
