@@ -266,7 +266,7 @@ async fn grant_role(
 /// Revoke a role (superadmin). The last superadmin keeps the role (409).
 #[utoipa::path(delete, path = "/api/v1/staff/{id}/roles/{role}/{agency_code}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path), ("role" = String, Path), ("agency_code" = String, Path)),
-    responses((status = 204), (status = 403), (status = 404), (status = 409)))]
+    responses((status = 204), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn revoke_role(
     State(app): State<AppState>,
     user: CurrentUser,

@@ -177,6 +177,7 @@ async fn read(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = CreatedAnnouncement)]
 struct Created {
     id: String,
     version: i64,
@@ -211,7 +212,7 @@ struct AnnouncementEdit {
 
 #[utoipa::path(put, path = "/api/v1/office/announcements/{id}", tag = "announcements", request_body = AnnouncementEdit,
     security(("bearer" = [])),
-    responses((status = 200, body = Created), (status = 409, description = "Edited by someone else meanwhile, or cancelled"), (status = 422)))]
+    responses((status = 200, body = Created), (status = 409, description = "Edited by someone else meanwhile, or cancelled"), (status = 422), (status = 403), (status = 404)))]
 async fn edit(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -228,7 +229,7 @@ async fn edit(
 }
 
 #[utoipa::path(post, path = "/api/v1/office/announcements/{id}/publish", tag = "announcements", security(("bearer" = [])),
-    responses((status = 200, body = Announcement), (status = 409)))]
+    responses((status = 200, body = Announcement), (status = 409), (status = 403), (status = 404)))]
 async fn publish(
     State(app): State<AppState>,
     shell: Shell,
@@ -240,8 +241,8 @@ async fn publish(
     Ok(Json(Announcement::new(row, shell.tr.lang)))
 }
 
-#[utoipa::path(post, path = "/api/v1/office/announcements/{id}/cancel", tag = "announcements", security(("bearer" = [])),
-    responses((status = 200, body = Announcement), (status = 409)))]
+#[utoipa::path(post, operation_id = "cancel_announcement", path = "/api/v1/office/announcements/{id}/cancel", tag = "announcements", security(("bearer" = [])),
+    responses((status = 200, body = Announcement), (status = 409), (status = 403), (status = 404)))]
 async fn cancel(
     State(app): State<AppState>,
     shell: Shell,
@@ -256,7 +257,7 @@ async fn cancel(
 /// Ends a published announcement now, before its expiry (an emergency that is over); those
 /// who received it are told once, and an alert gets its CAP Cancel.
 #[utoipa::path(post, path = "/api/v1/office/announcements/{id}/end", tag = "announcements", security(("bearer" = [])),
-    responses((status = 200, body = Announcement), (status = 409, description = "Not showing now, or ended already")))]
+    responses((status = 200, body = Announcement), (status = 409, description = "Not showing now, or ended already"), (status = 403), (status = 404)))]
 async fn end(
     State(app): State<AppState>,
     shell: Shell,

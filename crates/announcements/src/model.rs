@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AnnouncementCategory)]
 pub enum Category {
     Policy,
     HealthProtocol,
@@ -64,6 +65,7 @@ impl Category {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AnnouncementAudience)]
 pub enum Audience {
     /// Everyone, signed in or not; in the feeds and CAP alerts.
     Public,
@@ -96,6 +98,7 @@ impl Audience {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AnnouncementStatus)]
 pub enum Status {
     Draft,
     Published,

@@ -305,6 +305,7 @@ pub struct RequirementInput {
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(as = PositionRequirement)]
 pub struct Requirement {
     pub position: String,
     pub competency_code: String,

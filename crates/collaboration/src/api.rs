@@ -122,7 +122,7 @@ async fn update_event(
 
 /// Register for an event: `registered` when a seat is free, else `waitlisted` (promoted
 /// automatically when a seat frees). 409 when registered already or the event is closed.
-#[utoipa::path(post, path = "/api/v1/events/{id}/registration", tag = "collaboration", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "register_for_event", path = "/api/v1/events/{id}/registration", tag = "collaboration", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 201, body = Registration), (status = 404), (status = 409)))]
 async fn register(
     State(app): State<AppState>,
@@ -161,6 +161,7 @@ async fn event_registrations(
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
+#[schema(as = EventCheckinRequest)]
 pub struct CheckinRequest {
     /// The code shown with the room's QR code.
     pub code: String,
@@ -168,7 +169,7 @@ pub struct CheckinRequest {
 
 /// Check in with the room's code (from an hour before the start until the end). For an event
 /// with JP, an ASN's JP is written to their ledger once.
-#[utoipa::path(post, path = "/api/v1/events/{id}/checkin", tag = "collaboration", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "check_in_event", path = "/api/v1/events/{id}/checkin", tag = "collaboration", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = CheckinRequest,
     responses((status = 200, body = CheckIn), (status = 404), (status = 409)))]
 async fn check_in(

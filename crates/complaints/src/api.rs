@@ -260,7 +260,7 @@ struct InboxFilter {
 
 /// Open complaints of the agencies where the caller is a service admin (superadmin: all),
 /// oldest first, with the 3-working-day verification deadline.
-#[utoipa::path(get, path = "/api/v1/office/complaints", tag = "complaints", security(("bearer" = [])), params(InboxFilter),
+#[utoipa::path(get, operation_id = "office_complaint_inbox", path = "/api/v1/office/complaints", tag = "complaints", security(("bearer" = [])), params(InboxFilter),
     responses((status = 200, body = [OfficeComplaint]), (status = 403)))]
 async fn office_inbox(
     State(app): State<AppState>,

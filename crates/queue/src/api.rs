@@ -120,7 +120,7 @@ async fn free_slots(
 /// that day; 422 naming each problem (past, closed, outside hours, not a slot).
 #[utoipa::path(post, path = "/api/v1/queue/offices/{code}/appointments", tag = "queue", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = BookingInput,
-    responses((status = 201, body = Appointment), (status = 403), (status = 409), (status = 422)))]
+    responses((status = 201, body = Appointment), (status = 403), (status = 409), (status = 422), (status = 404)))]
 async fn book(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -142,7 +142,7 @@ async fn my_appointments(
 }
 
 /// Cancel one's booking; its seat is free again.
-#[utoipa::path(delete, path = "/api/v1/queue/appointments/{id}", tag = "queue", security(("bearer" = [])),
+#[utoipa::path(delete, operation_id = "cancel_appointment", path = "/api/v1/queue/appointments/{id}", tag = "queue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 204), (status = 404), (status = 409)))]
 async fn cancel(
     State(app): State<AppState>,
@@ -183,7 +183,7 @@ pub struct GroupInput {
 /// A walk-in ticket (front office, at the kiosk) while the office is open.
 #[utoipa::path(post, path = "/api/v1/queue/offices/{code}/tickets", tag = "queue", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = GroupInput,
-    responses((status = 201, body = TicketView), (status = 403), (status = 422)))]
+    responses((status = 201, body = TicketView), (status = 403), (status = 422), (status = 404)))]
 async fn issue_ticket(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -201,9 +201,9 @@ pub struct CodeInput {
 }
 
 /// Check a booked citizen in with their code (front office): a ticket served by slot time.
-#[utoipa::path(post, path = "/api/v1/queue/offices/{code}/check-in", tag = "queue", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "check_in_appointment", path = "/api/v1/queue/offices/{code}/check-in", tag = "queue", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = CodeInput,
-    responses((status = 201, body = TicketView), (status = 403), (status = 422)))]
+    responses((status = 201, body = TicketView), (status = 403), (status = 422), (status = 404)))]
 async fn check_in(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -299,7 +299,7 @@ struct FiguresQuery {
 /// Waiting and service times per group, counter, hour and day; no-show rate.
 #[utoipa::path(get, path = "/api/v1/queue/offices/{code}/figures", tag = "queue", security(("bearer" = [])),
     params(("code" = String, Path), FiguresQuery),
-    responses((status = 200, body = Figures), (status = 403), (status = 422)))]
+    responses((status = 200, body = Figures), (status = 403), (status = 422), (status = 404)))]
 async fn office_figures(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -325,7 +325,7 @@ pub struct HoursInput {
 /// Set the opening hours (service admins of the office's agency).
 #[utoipa::path(put, path = "/api/v1/queue/offices/{code}/hours", tag = "queue", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = HoursInput,
-    responses((status = 204), (status = 403), (status = 422)))]
+    responses((status = 204), (status = 403), (status = 422), (status = 404)))]
 async fn set_hours(
     State(app): State<AppState>,
     user: CurrentUser,

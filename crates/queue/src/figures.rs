@@ -11,6 +11,7 @@ use crate::{error::QueueError, office, store};
 
 /// Mean and 90th percentile of a set of durations, in minutes to one decimal.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = QueueDurations)]
 pub struct Durations {
     pub count: i64,
     pub mean_minutes: f64,

@@ -773,6 +773,7 @@ pub async fn figures(
 
 /// Tickets ended, no-shows and the mean wait of one key of a breakdown.
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(as = QueueKeyedCounts)]
 pub struct KeyedCounts {
     /// A day (`YYYY-MM-DD`), a month (`YYYY-MM`) or an hour (`08`).
     pub key: String,

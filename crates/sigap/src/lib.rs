@@ -106,21 +106,101 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document of every capability's API.
+/// Each capability's part of the OpenAPI document.
+fn openapi_parts() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        accounts::ApiDoc::openapi(),
+        services::ApiDoc::openapi(),
+        services::ApplicationsApiDoc::openapi(),
+        queue::ApiDoc::openapi(),
+        complaints::ApiDoc::openapi(),
+        capacity::ApiDoc::openapi(),
+        collaboration::ApiDoc::openapi(),
+        announcements::ApiDoc::openapi(),
+        dashboard::ApiDoc::openapi(),
+        dashboard::ReportApiDoc::openapi(),
+        privacy::ApiDoc::openapi(),
+    ]
+}
+
+/// The OpenAPI document of every capability's API. Merging keeps the first of two component
+/// schemas of one name, so each name must mean one thing (see the test below).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = RootDoc::openapi();
-    doc.merge(accounts::ApiDoc::openapi());
-    doc.merge(services::ApiDoc::openapi());
-    doc.merge(services::ApplicationsApiDoc::openapi());
-    doc.merge(queue::ApiDoc::openapi());
-    doc.merge(complaints::ApiDoc::openapi());
-    doc.merge(capacity::ApiDoc::openapi());
-    doc.merge(collaboration::ApiDoc::openapi());
-    doc.merge(announcements::ApiDoc::openapi());
-    doc.merge(dashboard::ApiDoc::openapi());
-    doc.merge(dashboard::ReportApiDoc::openapi());
-    doc.merge(privacy::ApiDoc::openapi());
+    for part in openapi_parts() {
+        doc.merge(part);
+    }
+    doc.merge(platform::web::error::ErrorDoc::openapi());
+    document_common_errors(&mut doc);
     doc
+}
+
+/// Adds the errors that come from what an operation reads rather than from its own rules, where
+/// its annotation does not name them: 401 where a bearer token is required (`CurrentUser`),
+/// 400 where a path or query parameter may not parse (`Path`, `Query`), 413 where it reads a
+/// body (the body limit), 400, 415 and 422 where that body is JSON (`Json`: not JSON, no JSON
+/// content type, wrong field types). Every error response without a body of its own is then
+/// documented with the one error body, `ApiError`.
+fn document_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        Content, RefOr, Response, path::ParameterIn, schema::Ref, security::SecurityRequirement,
+    };
+    let needs_token = |requirements: &Option<Vec<SecurityRequirement>>| {
+        requirements.as_ref().is_some_and(|all| {
+            !all.is_empty()
+                && all.iter().all(|r| {
+                    serde_json::to_value(r)
+                        .is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                })
+        })
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let mut common: Vec<(&str, &str)> = Vec::new();
+            if needs_token(&operation.security) {
+                common.push(("401", "No valid bearer token"));
+            }
+            let parameters = operation.parameters.iter().flatten();
+            if parameters
+                .clone()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
+            {
+                common.push(("400", "A path or query parameter is malformed"));
+            }
+            if let Some(body) = &operation.request_body {
+                common.push(("413", "The request body is too large"));
+                if body.content.contains_key("application/json") {
+                    common.push(("400", "The body is not valid JSON"));
+                    common.push(("415", "The body is not sent as application/json"));
+                    common.push(("422", "A field of the body has the wrong type"));
+                }
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, description) in common {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| RefOr::T(Response::new(description)));
+            }
+            for (status, response) in responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && (status.starts_with('4') || status.starts_with('5'))
+                    && response.content.is_empty()
+                {
+                    response.content.insert(
+                        "application/json".to_string(),
+                        Content::new(Some(Ref::from_schema_name("ApiError"))),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// All routes with the platform's layers.
@@ -305,5 +385,52 @@ impl Server {
         let _ = announcement_dispatch.await;
         self.state.db.close().await;
         outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    /// Two capabilities that name different schemas alike (`Status`, `Category`) would leave
+    /// the merged document describing one capability's responses with the other's schema.
+    #[test]
+    fn each_schema_name_and_operation_id_means_one_thing() {
+        let mut schemas: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        for part in super::openapi_parts() {
+            for (name, schema) in part.components.map(|c| c.schemas).unwrap_or_default() {
+                let schema = serde_json::to_value(schema).expect("a schema serialises");
+                match schemas.get(&name) {
+                    Some(seen) if *seen != schema => clashes.push(name),
+                    Some(_) => {}
+                    None => {
+                        schemas.insert(name, schema);
+                    }
+                }
+            }
+        }
+        assert!(
+            clashes.is_empty(),
+            "schema names with two meanings: {clashes:?}"
+        );
+
+        let doc = serde_json::to_value(super::openapi()).expect("the document serialises");
+        let mut operations: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("path item") {
+                if let Some(id) = operation["operationId"].as_str() {
+                    operations
+                        .entry(id.to_string())
+                        .or_default()
+                        .push(format!("{method} {path}"));
+                }
+            }
+        }
+        operations.retain(|_, uses| uses.len() > 1);
+        assert!(
+            operations.is_empty(),
+            "operation ids used twice: {operations:?}"
+        );
     }
 }

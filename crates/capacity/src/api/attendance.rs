@@ -21,7 +21,7 @@ pub struct Recorded {
 /// enrolled or a day outside the session.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/attendance", tag = "capacity", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = AttendanceRequest,
-    responses((status = 200, body = Recorded), (status = 403), (status = 409), (status = 422)))]
+    responses((status = 200, body = Recorded), (status = 403), (status = 409), (status = 422), (status = 404)))]
 pub(super) async fn record_attendance(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -40,9 +40,9 @@ pub struct CheckinRequest {
 }
 
 /// The participant checks in for today with the day's code.
-#[utoipa::path(post, path = "/api/v1/sessions/{id}/checkin", tag = "capacity", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "check_in_session", path = "/api/v1/sessions/{id}/checkin", tag = "capacity", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = CheckinRequest,
-    responses((status = 200, body = Recorded), (status = 409)))]
+    responses((status = 200, body = Recorded), (status = 409), (status = 404)))]
 pub(super) async fn check_in(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -76,7 +76,7 @@ pub(super) async fn set_post_test(
 
 /// Close the session: the completion rule decides each participant, graduates' JP go to the ledger.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/complete", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = Completion), (status = 403), (status = 409)))]
+    params(("id" = String, Path)), responses((status = 200, body = Completion), (status = 403), (status = 409), (status = 404)))]
 pub(super) async fn complete_session(
     State(app): State<AppState>,
     user: CurrentUser,

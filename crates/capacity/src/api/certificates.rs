@@ -7,7 +7,7 @@ use crate::certificates;
 /// certificate when asked again. 409 when the participant has not completed.
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/certificate", tag = "capacity", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 201, body = Certificate), (status = 200, body = Certificate), (status = 403), (status = 409)))]
+    responses((status = 201, body = Certificate), (status = 200, body = Certificate), (status = 403), (status = 409), (status = 404)))]
 pub(super) async fn issue_certificate(
     State(app): State<AppState>,
     user: CurrentUser,

@@ -5,7 +5,7 @@ use crate::{competencies, employees};
 
 /// The competency dictionary with level descriptors (any staff member).
 #[utoipa::path(get, path = "/api/v1/competencies", tag = "capacity", security(("bearer" = [])),
-    responses((status = 200, body = [Competency])))]
+    responses((status = 200, body = [Competency]), (status = 403)))]
 pub(super) async fn list_competencies(
     State(app): State<AppState>,
     user: CurrentUser,

@@ -64,7 +64,7 @@ pub(super) struct ImportParams {
 /// or with an error body when the file itself is unusable (encoding, header).
 #[utoipa::path(post, path = "/api/v1/employees/import", tag = "capacity", security(("bearer" = [])), params(ImportParams),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 422, body = ImportReport), (status = 403)))]
+    responses((status = 200, body = ImportReport), (status = 422, body = ImportRefused), (status = 403)))]
 pub(super) async fn import_employees(
     State(app): State<AppState>,
     shell: Shell,
@@ -80,6 +80,16 @@ pub(super) async fn import_employees(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Json(report)).into_response())
+}
+
+/// The 422 of an import: the report when rows have problems, the error body when the file
+/// itself is unusable. Only describes the answer; never built.
+#[derive(ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "a schema for the OpenAPI document only")]
+pub(super) enum ImportRefused {
+    Rows(ImportReport),
+    File(platform::web::error::ErrorBody),
 }
 
 #[derive(Deserialize, IntoParams, Default)]

@@ -75,7 +75,7 @@ pub(super) async fn submit_external(
 
 /// Approve an external JP entry (competency admin).
 #[utoipa::path(post, path = "/api/v1/jp/{id}/approve", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 204), (status = 403), (status = 409)))]
+    params(("id" = String, Path)), responses((status = 204), (status = 403), (status = 409), (status = 404)))]
 pub(super) async fn approve_jp(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -87,7 +87,7 @@ pub(super) async fn approve_jp(
 
 /// Reject an external JP entry (competency admin).
 #[utoipa::path(post, path = "/api/v1/jp/{id}/reject", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 204), (status = 403), (status = 409)))]
+    params(("id" = String, Path)), responses((status = 204), (status = 403), (status = 409), (status = 404)))]
 pub(super) async fn reject_jp(
     State(app): State<AppState>,
     user: CurrentUser,

@@ -175,6 +175,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The id or code of something created.
 #[derive(Serialize, ToSchema)]
+#[schema(as = CapacityCreated)]
 pub struct Created {
     pub id: String,
 }

@@ -6,7 +6,7 @@ use crate::{enrolment, trainings};
 
 /// The training catalogue (any staff member).
 #[utoipa::path(get, path = "/api/v1/trainings", tag = "capacity", security(("bearer" = [])),
-    responses((status = 200, body = [Training])))]
+    responses((status = 200, body = [Training]), (status = 403)))]
 pub(super) async fn list_trainings(
     State(app): State<AppState>,
     shell: Shell,
@@ -38,7 +38,7 @@ pub struct TrainingWithSessions {
 
 /// One training with its sessions.
 #[utoipa::path(get, path = "/api/v1/trainings/{id}", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = TrainingWithSessions), (status = 404)))]
+    params(("id" = String, Path)), responses((status = 200, body = TrainingWithSessions), (status = 404), (status = 403)))]
 pub(super) async fn get_training(
     State(app): State<AppState>,
     shell: Shell,
@@ -67,7 +67,7 @@ pub(super) async fn create_session(
 
 /// One session with its seat count.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = Session), (status = 404)))]
+    params(("id" = String, Path)), responses((status = 200, body = Session), (status = 404), (status = 403)))]
 pub(super) async fn get_session(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -117,7 +117,7 @@ pub(super) async fn enrol(
 
 /// The supervisor or agency head approves a self-enrolment.
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/approve", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = Enrolment), (status = 403), (status = 409)))]
+    params(("id" = String, Path)), responses((status = 200, body = Enrolment), (status = 403), (status = 409), (status = 404)))]
 pub(super) async fn approve_enrolment(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -128,7 +128,7 @@ pub(super) async fn approve_enrolment(
 
 /// The supervisor or agency head rejects a self-enrolment.
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/reject", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = Enrolment), (status = 403), (status = 409)))]
+    params(("id" = String, Path)), responses((status = 200, body = Enrolment), (status = 403), (status = 409), (status = 404)))]
 pub(super) async fn reject_enrolment(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -139,7 +139,7 @@ pub(super) async fn reject_enrolment(
 
 /// Cancel (the participant or a competency admin); a freed seat goes to the first on the waitlist.
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/cancel", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = Enrolment), (status = 403), (status = 409)))]
+    params(("id" = String, Path)), responses((status = 200, body = Enrolment), (status = 403), (status = 409), (status = 404)))]
 pub(super) async fn cancel_enrolment(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -150,7 +150,7 @@ pub(super) async fn cancel_enrolment(
 
 /// The session as an iCalendar file.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/calendar.ics", tag = "capacity", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, content_type = "text/calendar", body = String), (status = 404)))]
+    params(("id" = String, Path)), responses((status = 200, content_type = "text/calendar", body = String), (status = 404), (status = 403)))]
 pub(super) async fn session_calendar(
     State(app): State<AppState>,
     user: CurrentUser,

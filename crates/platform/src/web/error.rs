@@ -154,20 +154,33 @@ struct ResubmitPage {
     fields: Vec<(String, String)>,
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
+/// The body of every API error response.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ApiError)]
+pub struct ErrorBody {
     error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ApiErrorDetail)]
+pub struct ErrorDetail {
+    /// Stable message key, e.g. `error.not_found`.
     code: String,
+    /// The message in the request's language.
     message: String,
+    /// Every field's problem at once (invalid input only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     fields: Vec<FieldError>,
+    /// The id under which an internal error was logged.
     #[serde(skip_serializing_if = "Option::is_none")]
     reference: Option<String>,
 }
+
+/// The error schemas (`ApiError`) for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(ErrorBody, ErrorDetail, FieldError)))]
+pub struct ErrorDoc;
 
 /// Draws every error response: those from `WebError`, and the bare 4xx/5xx that axum's own
 /// extractors, the body limit, the fallback or a caught panic produce.

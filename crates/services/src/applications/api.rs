@@ -485,7 +485,7 @@ struct LockerUpload {
 /// Keep a document ahead of any application: the raw file as the body.
 #[utoipa::path(post, path = "/api/v1/me/documents", tag = "applications", security(("bearer" = [])),
     params(LockerUpload), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = locker::LockerDocument), (status = 413), (status = 422)))]
+    responses((status = 201, body = locker::LockerDocument), (status = 413), (status = 422), (status = 403)))]
 async fn add_to_locker(
     State(app): State<AppState>,
     user: CurrentUser,
@@ -524,7 +524,7 @@ async fn remove_from_locker(
 
 /// What waits for the signed-in verifier or signer, earliest deadline first, with urgency.
 #[utoipa::path(get, path = "/api/v1/office/inbox", tag = "office", security(("bearer" = [])),
-    responses((status = 200, body = [InboxLine]), (status = 401)))]
+    responses((status = 200, body = [InboxLine]), (status = 401), (status = 403)))]
 async fn office_inbox(
     State(app): State<AppState>,
     user: CurrentUser,
