@@ -144,9 +144,7 @@ pub async fn check_in(
     session_id: &str,
     code: &str,
 ) -> Result<bool, CapacityError> {
-    let employee = employees::employee_of(app, user)
-        .await?
-        .ok_or(CapacityError::NoEmployeeRecord)?;
+    let employee = employees::own_record(app, user).await?;
     let session = trainings::get_session(app, session_id).await?;
     let today = crate::today_wita();
     if !session.days().contains(&today) {
@@ -376,9 +374,16 @@ pub async fn evaluate(
     enrolment_id: &str,
     input: &EvaluationInput,
 ) -> Result<(), CapacityError> {
-    let employee = employees::employee_of(app, user)
+    let employee = employees::own_record(app, user).await?;
+    // Someone else's enrolment is not found, before the ratings are looked at.
+    let mut tx = app.db.begin().await?;
+    let enrolment = enrolment::find_enrolment(&mut tx, enrolment_id)
         .await?
-        .ok_or(CapacityError::NoEmployeeRecord)?;
+        .filter(|e| e.employee_id == employee.id)
+        .ok_or(CapacityError::NotFound)?;
+    if !holds_seat(enrolment.status) {
+        return Err(CapacityError::NotEnrolled);
+    }
     let rating = |raw: &str| {
         raw.trim()
             .parse::<i64>()
@@ -406,14 +411,6 @@ pub async fn evaluate(
     }
     if !problems.is_empty() {
         return Err(CapacityError::Invalid(problems));
-    }
-    let mut tx = app.db.begin().await?;
-    let enrolment = enrolment::find_enrolment(&mut tx, enrolment_id)
-        .await?
-        .filter(|e| e.employee_id == employee.id)
-        .ok_or(CapacityError::NotFound)?;
-    if !holds_seat(enrolment.status) {
-        return Err(CapacityError::NotEnrolled);
     }
     let inserted = sqlx::query(
         "INSERT INTO evaluations (enrolment_id, relevance, content, trainer, organisation, comment, submitted_ms) \

@@ -479,6 +479,17 @@ pub async fn employee_of(
         .transpose()?)
 }
 
+/// The signed-in person's own employee record, for the ASN's own pages and requests: a citizen
+/// has none and is refused; a staff member whose account is not linked yet is told so.
+pub async fn own_record(app: &AppState, user: &CurrentUser) -> Result<Employee, CapacityError> {
+    if user.is_citizen() {
+        return Err(CapacityError::Forbidden);
+    }
+    employee_of(app, user)
+        .await?
+        .ok_or(CapacityError::NoEmployeeRecord)
+}
+
 /// Employees matching `query` (name, NIP, position) in `agency_code` (all if empty).
 pub async fn list_employees(
     app: &AppState,

@@ -284,9 +284,7 @@ pub async fn self_enrol(
     user: &CurrentUser,
     session_id: &str,
 ) -> Result<Enrolment, CapacityError> {
-    let employee = employees::employee_of(app, user)
-        .await?
-        .ok_or(CapacityError::NoEmployeeRecord)?;
+    let employee = employees::own_record(app, user).await?;
     let session = trainings::get_session(app, session_id).await?;
     if !session.enrolment_open(crate::today_wita()) {
         return Err(CapacityError::EnrolmentClosed);

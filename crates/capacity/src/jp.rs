@@ -103,9 +103,7 @@ pub async fn submit_external(
     input: &ExternalInput,
     proof: Option<(&str, &[u8])>,
 ) -> Result<String, CapacityError> {
-    let employee = employees::employee_of(app, user)
-        .await?
-        .ok_or(CapacityError::NoEmployeeRecord)?;
+    let employee = employees::own_record(app, user).await?;
     let mut problems: Vec<(String, &'static str)> = Vec::new();
     let title = crate::collapse_spaces(&input.title);
     if title.is_empty() || title.chars().count() > 200 {

@@ -191,6 +191,13 @@ impl Actor<'_> {
             Actor::Operator => true,
         }
     }
+    /// Whether the actor manages some agency's services at all (checked before the input is).
+    fn manages_any(&self) -> bool {
+        match self {
+            Actor::User(user) => crate::holidays::may_manage(user),
+            Actor::Operator => true,
+        }
+    }
 }
 
 async fn agency_for(app: &AppState, draft: &ServiceDraft) -> Result<String, ServiceError> {
@@ -205,6 +212,11 @@ pub async fn create_service(
     actor: Actor<'_>,
     input: &ServiceInput,
 ) -> Result<String, ServiceError> {
+    // Someone who manages no agency's services is refused before being told what is wrong
+    // with the input.
+    if !actor.manages_any() {
+        return Err(ServiceError::NotYourAgency);
+    }
     let draft = input.check().map_err(ServiceError::Invalid)?;
     let agency_id = agency_for(app, &draft).await?;
     if !actor.may_manage(&agency_id) {

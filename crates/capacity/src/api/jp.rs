@@ -27,9 +27,7 @@ pub(super) async fn my_jp(
     user: CurrentUser,
     Query(param): Query<YearParam>,
 ) -> Result<Json<MyJp>, WebError> {
-    let employee = employees::employee_of(&app, &user)
-        .await?
-        .ok_or(crate::CapacityError::NoEmployeeRecord)?;
+    let employee = employees::own_record(&app, &user).await?;
     let year = param
         .year
         .unwrap_or_else(|| i64::from(crate::today_wita().year()));

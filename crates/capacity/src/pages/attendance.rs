@@ -174,10 +174,14 @@ struct CheckinPage {
 async fn checkin_page(
     State(app): State<AppState>,
     shell: Shell,
-    _user: CurrentUser,
+    user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<CodeQuery>,
 ) -> Result<Response, WebError> {
+    // Sessions are for staff (as on the session page): a citizen sees none.
+    if user.is_citizen() {
+        return Err(WebError::Forbidden);
+    }
     let session = trainings::get_session(&app, &id).await?;
     page(
         &CheckinPage {

@@ -184,6 +184,10 @@ async fn me(
     shell: Shell,
     user: CurrentUser,
 ) -> Result<Response, WebError> {
+    // Citizens have no employee record to show (staff without one are told so on the page).
+    if user.is_citizen() {
+        return Err(WebError::Forbidden);
+    }
     page(
         &me_page(&app, &user, shell, &ExternalInput::default(), Vec::new()).await?,
         StatusCode::OK,
