@@ -96,13 +96,10 @@ pub async fn refresh_agencies(
         .iter()
         .map(|r| r.try_get("year"))
         .collect::<Result<_, _>>()?;
+    // In (agency, year) order: two writers take the rows they share in the same order.
     for agency_id in agencies {
         for year in &years {
             lock(conn, agency_id, *year).await?;
-        }
-    }
-    for agency_id in agencies {
-        for year in &years {
             recount(conn, agency_id, *year).await?;
         }
     }

@@ -109,6 +109,16 @@ pub struct MonthCut {
     pub days: Vec<(jiff::civil::Date, jiff::civil::Date)>,
 }
 
+impl MonthCut {
+    /// The period as days only (for figures that need every day, such as a series per day).
+    pub fn days_only(first: jiff::civil::Date, last: jiff::civil::Date) -> MonthCut {
+        MonthCut {
+            months: None,
+            days: vec![(first, last)],
+        }
+    }
+}
+
 /// Cuts `first..=last` into whole months and the days before and after them.
 pub fn month_cut(first: jiff::civil::Date, last: jiff::civil::Date) -> MonthCut {
     use jiff::ToSpan as _;
@@ -138,10 +148,7 @@ pub fn month_cut(first: jiff::civil::Date, last: jiff::civil::Date) -> MonthCut 
                 days,
             }
         }
-        _ => MonthCut {
-            months: None,
-            days: vec![(first, last)],
-        },
+        _ => MonthCut::days_only(first, last),
     }
 }
 

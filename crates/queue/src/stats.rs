@@ -146,6 +146,25 @@ struct Sums {
 }
 
 impl Sums {
+    fn merge(&mut self, other: &Sums) {
+        self.tickets += other.tickets;
+        self.no_shows += other.no_shows;
+        self.waited += other.waited;
+        self.wait_ms += other.wait_ms;
+        self.served += other.served;
+        self.service_ms += other.service_ms;
+    }
+
+    fn keyed(&self, key: String) -> KeyedCounts {
+        KeyedCounts {
+            key,
+            tickets: self.tickets,
+            no_shows: self.no_shows,
+            mean_wait_minutes: Durations::from_parts(self.waited, self.wait_ms, None)
+                .mean_minutes_if_any(),
+        }
+    }
+
     fn add(&mut self, t: &Ended) {
         self.tickets += 1;
         self.no_shows += i64::from(t.no_show());
@@ -463,54 +482,41 @@ impl Scope {
     /// `WHERE` conditions for `queue_time_stats` (both kinds): the whole months inside the
     /// period from the monthly rows, the days around them from the daily rows.
     fn times(&self) -> (String, Vec<String>) {
+        const YEAR: &str = "span = 'year' AND kind IN ('wait', 'service')";
+        const MONTH: &str = "span = 'month' AND kind IN ('wait', 'service')";
+        const DAY: &str = "span = 'day' AND kind IN ('wait', 'service')";
         let cut = platform::clock::month_cut(self.first_day, self.last_day);
-        let mut binds = Vec::new();
-        let mut ranges = Vec::new();
-        let mut range = |span: &str, from: String, to: String| {
-            binds.push(from);
-            binds.push(to);
-            ranges.push(format!(
-                "(span = '{span}' AND kind IN ('wait', 'service') AND bucket >= ${} AND bucket <= ${})",
-                binds.len() - 1,
-                binds.len()
-            ));
-        };
+        let mut ranges: Vec<(&str, String, String)> = Vec::new();
         if let Some((from, to)) = cut.months {
             let (years, months) = year_cut(&from, &to);
             if let Some((from, to)) = years {
-                range("year", from, to);
+                ranges.push((YEAR, from, to));
             }
             for (from, to) in months {
-                range("month", from, to);
+                ranges.push((MONTH, from, to));
             }
         }
         for (from, to) in cut.days {
-            range("day", from.to_string(), to.to_string());
+            ranges.push((DAY, from.to_string(), to.to_string()));
         }
+        let mut binds = Vec::new();
+        let ranges = platform::db::key_ranges("bucket", &ranges, &mut binds);
         let (offices, mut ids) = self.offices(binds.len() + 1);
         binds.append(&mut ids);
-        (format!("({}){offices}", ranges.join(" OR ")), binds)
+        (format!("({ranges}){offices}"), binds)
     }
 
     /// `WHERE` conditions for the day rows of `days` (runs of days) and their values.
     fn days(&self, days: &[(Date, Date)]) -> (String, Vec<String>) {
+        let ranges: Vec<(&str, String, String)> = days
+            .iter()
+            .map(|(from, to)| ("", from.to_string(), to.to_string()))
+            .collect();
         let mut binds = Vec::new();
-        let mut ranges = Vec::new();
-        for (from, to) in days {
-            binds.push(from.to_string());
-            binds.push(to.to_string());
-            ranges.push(format!(
-                "(day >= ${} AND day <= ${})",
-                binds.len() - 1,
-                binds.len()
-            ));
-        }
-        if ranges.is_empty() {
-            ranges.push("1 = 0".to_string());
-        }
+        let ranges = platform::db::key_ranges("day", &ranges, &mut binds);
         let (offices, mut ids) = self.offices(binds.len() + 1);
         binds.append(&mut ids);
-        (format!("({}){offices}", ranges.join(" OR ")), binds)
+        (format!("({ranges}){offices}"), binds)
     }
 }
 
@@ -605,27 +611,6 @@ pub struct Figures {
     pub heat: Vec<HeatCell>,
 }
 
-impl Sums {
-    fn merge(&mut self, other: &Sums) {
-        self.tickets += other.tickets;
-        self.no_shows += other.no_shows;
-        self.waited += other.waited;
-        self.wait_ms += other.wait_ms;
-        self.served += other.served;
-        self.service_ms += other.service_ms;
-    }
-
-    fn keyed(&self, key: String) -> KeyedCounts {
-        KeyedCounts {
-            key,
-            tickets: self.tickets,
-            no_shows: self.no_shows,
-            mean_wait_minutes: Durations::from_parts(self.waited, self.wait_ms, None)
-                .mean_minutes_if_any(),
-        }
-    }
-}
-
 /// Waiting (`wait`) and service (`service`) time histograms per office: kind → office → tenths
 /// → tickets.
 type Histograms = BTreeMap<String, BTreeMap<String, BTreeMap<i64, i64>>>;
@@ -661,10 +646,7 @@ pub async fn figures(
     // around them from the day rows; a series per day (periods up to 92 days) the day rows.
     let cut = match series_by {
         Breakdown::Month => platform::clock::month_cut(scope.first_day, scope.last_day),
-        Breakdown::Day => platform::clock::MonthCut {
-            months: None,
-            days: vec![(scope.first_day, scope.last_day)],
-        },
+        Breakdown::Day => platform::clock::MonthCut::days_only(scope.first_day, scope.last_day),
     };
     // (series key, office, weekday, hour, sums) of every row read.
     let mut read: Vec<(String, String, i64, i64, Sums)> = Vec::new();

@@ -527,31 +527,19 @@ impl Scope {
     /// (only day rows when `days_only`, for a breakdown per day).
     fn filter(&self, days_only: bool) -> (String, Vec<String>) {
         let cut = if days_only {
-            platform::clock::MonthCut {
-                months: None,
-                days: vec![(self.first_day, self.last_day)],
-            }
+            platform::clock::MonthCut::days_only(self.first_day, self.last_day)
         } else {
             platform::clock::month_cut(self.first_day, self.last_day)
         };
-        let mut binds = Vec::new();
-        let mut ranges = Vec::new();
-        let mut range = |span: &str, from: String, to: String| {
-            binds.push(from);
-            binds.push(to);
-            ranges.push(format!(
-                "(span = '{span}' AND day >= ${} AND day <= ${})",
-                binds.len() - 1,
-                binds.len()
-            ));
-        };
+        let mut ranges: Vec<(&str, String, String)> = Vec::new();
         if let Some((from, to)) = cut.months {
-            range("month", from, to);
+            ranges.push(("span = 'month'", from, to));
         }
         for (from, to) in cut.days {
-            range("day", from.to_string(), to.to_string());
+            ranges.push(("span = 'day'", from.to_string(), to.to_string()));
         }
-        let mut sql = format!("({})", ranges.join(" OR "));
+        let mut binds = Vec::new();
+        let mut sql = format!("({})", platform::db::key_ranges("day", &ranges, &mut binds));
         if !self.agency_ids.is_empty() {
             let marks: Vec<String> = (0..self.agency_ids.len())
                 .map(|i| format!("${}", binds.len() + i + 1))

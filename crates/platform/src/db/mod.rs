@@ -164,6 +164,35 @@ pub fn placeholders(start: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// `(condition AND column >= $a AND column <= $b) OR …` for each (condition, first, last) of
+/// `ranges`, appending the bounds to `binds` (so the placeholders continue after what `binds`
+/// holds); `1 = 0` when there is no range. The conditions are the caller's own SQL, never input.
+pub fn key_ranges(
+    column: &str,
+    ranges: &[(&str, String, String)],
+    binds: &mut Vec<String>,
+) -> String {
+    let mut parts = Vec::new();
+    for (condition, first, last) in ranges {
+        binds.push(first.clone());
+        binds.push(last.clone());
+        let bounds = format!(
+            "{column} >= ${} AND {column} <= ${}",
+            binds.len() - 1,
+            binds.len()
+        );
+        parts.push(if condition.is_empty() {
+            format!("({bounds})")
+        } else {
+            format!("({condition} AND {bounds})")
+        });
+    }
+    if parts.is_empty() {
+        return "1 = 0".to_string();
+    }
+    parts.join(" OR ")
+}
+
 /// Binds `binds` to `query` in order (the values of a filter built with [`placeholders`]).
 pub fn bind_all<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
