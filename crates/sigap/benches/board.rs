@@ -10,7 +10,6 @@
 //! Needs `ulimit -n` above the client count (each side holds one descriptor per client).
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::{
         Arc,
         atomic::{AtomicU64, AtomicUsize, Ordering},
@@ -23,94 +22,15 @@ use tokio::{
     net::TcpStream,
 };
 
+#[allow(dead_code, reason = "this bench runs its node as a process, not in-process")]
+mod support;
+use support::{
+    node::{memory_mib, start_node},
+    token,
+};
+
 const OFFICE: &str = "kantor-camat-alak";
 const CALLS: usize = 5;
-const PASSWORD: &str = "Alak-Demo-2026";
-
-struct Node {
-    child: Child,
-    base: String,
-    port: u16,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-async fn start_node() -> anyhow::Result<Node> {
-    let dir = std::env::temp_dir().join(format!(
-        "sigap-board-bench-{}",
-        uuid::Uuid::now_v7().simple()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    let port = free_port()?;
-    let child = Command::new(env!("CARGO_BIN_EXE_sigap"))
-        .args(["serve", "--demo"])
-        .env("SIGAP_DATA_DIR", &dir)
-        .env(
-            "SIGAP_DATABASE_URL",
-            format!("sqlite://{}/sigap.db", dir.display()),
-        )
-        .env("SIGAP_BIND", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let node = Node {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        port,
-        dir,
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        if let Ok(r) = client.get(format!("{}/readyz", node.base)).send().await
-            && r.status().is_success()
-        {
-            return Ok(node);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("sigap serve did not become ready")
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
-
-async fn token(base: &str, login: &str) -> anyhow::Result<String> {
-    let body: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"login": login, "password": PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    body["token"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("no token for {login}: {body}"))
-}
 
 /// One SSE client on a raw connection: records when each expected number arrives.
 async fn listen(
@@ -163,8 +83,8 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(10_000);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
-        let node = start_node().await?;
-        let pid = node.child.id();
+        let node = start_node("sqlite", "board-bench").await?;
+        let pid = node.pid();
         let admin = token(&node.base, "admin.layanan").await?;
         let desk = token(&node.base, "loket.alak").await?;
         let http = reqwest::Client::new();
@@ -186,7 +106,7 @@ fn main() -> anyhow::Result<()> {
                 .await?
                 .error_for_status()?;
         }
-        let idle = rss_mb(pid);
+        let idle = memory_mib(pid, "VmRSS");
 
         let epoch = Instant::now();
         let connected = Arc::new(AtomicUsize::new(0));
@@ -211,7 +131,7 @@ fn main() -> anyhow::Result<()> {
         }
         let connected_now = connected.load(Ordering::Relaxed);
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let loaded = rss_mb(pid);
+        let loaded = memory_mib(pid, "VmRSS");
 
         let mut sent_at = Vec::new();
         for _ in 0..CALLS {
@@ -231,7 +151,7 @@ fn main() -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
         tokio::time::sleep(Duration::from_secs(3)).await;
-        let peak = rss_mb(pid);
+        let peak = memory_mib(pid, "VmRSS");
         let mut delays_ms = Vec::new();
         let mut missing = 0;
         for index in 0..connected_now.min(clients) {
@@ -265,7 +185,7 @@ fn main() -> anyhow::Result<()> {
         for task in tasks {
             task.abort();
         }
-        drop(node);
+        node.stop().await;
         Ok(())
     })
 }

@@ -22,7 +22,10 @@ use platform::AppState;
 use sqlx::{AnyConnection, Connection as _, Row as _};
 
 mod support;
-use support::{Running, postgres_admin_url, start, stop};
+use support::{
+    Running, postgres_admin_url, start, stop, token,
+    web::{bench_nik, citizen, client, csrf_from, get_ok, prepared_draft, register_and_login, staff_browser, submitted_tracking_number, track},
+};
 
 struct Options {
     seconds: u64,
@@ -159,195 +162,6 @@ async fn raw_insert(state: &AppState, options: &Options) -> Figure {
         }
     })
     .await
-}
-
-fn client(cookies: bool) -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(cookies)
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(4)
-        .build()
-        .expect("client builds")
-}
-
-async fn get_ok(client: &reqwest::Client, url: &str) -> bool {
-    match client.get(url).send().await {
-        Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
-        Err(_) => false,
-    }
-}
-
-/// A unique valid NIK for bench citizen `n`: varies serial, day, month and year.
-fn bench_nik(n: u64) -> String {
-    let serial = n % 9999 + 1;
-    let rest = n / 9999;
-    let day = rest % 28 + 1;
-    let month = (rest / 28) % 12 + 1;
-    let year = (rest / 336) % 100;
-    format!("537101{day:02}{month:02}{year:02}{serial:04}")
-}
-
-fn csrf_from(html: &str) -> Option<String> {
-    html.split("name=\"csrf_token\" value=\"")
-        .nth(1)?
-        .split('"')
-        .next()
-        .map(str::to_string)
-}
-
-async fn register_and_login(base: &str, n: u64) -> bool {
-    let web = client(true);
-    let Ok(page) = web.get(format!("{base}/register")).send().await else {
-        return false;
-    };
-    let Ok(html) = page.text().await else {
-        return false;
-    };
-    let Some(token) = csrf_from(&html) else {
-        return false;
-    };
-    let nik = bench_nik(n);
-    let email = format!("bench{n}@example.id");
-    let password = "Bench-Alak-Senja-2026";
-    let registered = web
-        .post(format!("{base}/register"))
-        .form(&[
-            ("full_name", "Warga Bench"),
-            ("nik", &nik),
-            ("email", &email),
-            ("password", password),
-            ("password_confirm", password),
-            ("consent", "yes"),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await;
-    if !matches!(registered, Ok(r) if r.status() == 303) {
-        return false;
-    }
-    let login = web
-        .post(format!("{base}/login"))
-        .form(&[
-            ("login", nik.as_str()),
-            ("password", password),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await;
-    matches!(login, Ok(r) if r.status() == 303)
-}
-
-/// A signed-in citizen's browser: registers with a unique NIK and signs in (untimed set-up).
-async fn citizen(base: &str, n: u64) -> Option<(reqwest::Client, String)> {
-    let web = client(true);
-    let html = web
-        .get(format!("{base}/register"))
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    let token = csrf_from(&html)?;
-    let nik = bench_nik(900_000 + n);
-    let password = "Bench-Alak-Senja-2026";
-    let phone = format!("0812{:08}", n);
-    let registered = web
-        .post(format!("{base}/register"))
-        .form(&[
-            ("full_name", "Warga Bench"),
-            ("nik", &nik),
-            ("phone", &phone),
-            ("password", password),
-            ("password_confirm", password),
-            ("consent", "yes"),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .ok()?;
-    if registered.status() != 303 {
-        return None;
-    }
-    let login = web
-        .post(format!("{base}/login"))
-        .form(&[
-            ("login", nik.as_str()),
-            ("password", password),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .ok()?;
-    if login.status() != 303 {
-        return None;
-    }
-    // Signing in rotates the CSRF token: read the new one.
-    let html = web
-        .get(format!("{base}/track"))
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    Some((web, csrf_from(&html)?))
-}
-
-const PDF: &[u8] =
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-
-/// Prepares a complete SKTM draft through the pages (untimed) and returns its id.
-async fn prepared_draft(base: &str, web: &reqwest::Client, token: &str) -> Option<String> {
-    let started = web
-        .post(format!("{base}/services/sktm/apply"))
-        .form(&[("csrf_token", token)])
-        .send()
-        .await
-        .ok()?;
-    let id = started
-        .headers()
-        .get("location")?
-        .to_str()
-        .ok()?
-        .trim_start_matches("/applications/")
-        .trim_end_matches("/details")
-        .to_string();
-    let details = web
-        .post(format!("{base}/applications/{id}/details"))
-        .form(&[
-            ("purpose", "Keringanan biaya sekolah"),
-            ("kelurahan", "kel-alak"),
-            ("address", "Jl. Alak Raya 1"),
-            ("answers.household_members", "4"),
-            ("answers.monthly_income", "1.250.000"),
-            ("answers.used_for", "pendidikan"),
-            ("csrf_token", token),
-        ])
-        .send()
-        .await
-        .ok()?;
-    if details.status() != 303 {
-        return None;
-    }
-    for position in 0..4 {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf_token", token.to_string())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("berkas.pdf"),
-            );
-        let uploaded = web
-            .post(format!("{base}/applications/{id}/documents/{position}"))
-            .multipart(form)
-            .send()
-            .await
-            .ok()?;
-        if uploaded.status() != 303 {
-            return None;
-        }
-    }
-    Some(id)
 }
 
 /// `per_client` complete SKTM drafts for each bench citizen, inserted directly.
@@ -509,73 +323,22 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
     };
     // One submitted application to look up.
     let (web, token) = &citizens[0];
-    let tracked = {
-        let id = prepared_draft(&base, web, token)
-            .await
-            .ok_or_else(|| anyhow::anyhow!("tracking draft"))?;
-        let page = web
-            .post(format!("{base}/applications/{id}/submit"))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-            .await?;
-        let location = page
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        let html = web
-            .get(format!("{base}{location}"))
-            .send()
-            .await?
-            .text()
-            .await?;
-        html.split("data-testid=\"tracking-number\">")
-            .nth(1)
-            .and_then(|r| r.split('<').next())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let tracked = submitted_tracking_number(&base, web, token)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("tracking number"))?;
     let tracking = {
         let (base, web, token, tracked) =
             (base.clone(), web.clone(), token.clone(), tracked.clone());
         drive("public tracking lookup", options, move |_, _| {
             let (base, web, token, tracked) =
                 (base.clone(), web.clone(), token.clone(), tracked.clone());
-            async move {
-                let found = web
-                    .post(format!("{base}/track"))
-                    .form(&[
-                        ("number", tracked.as_str()),
-                        ("last_digits", "0000"),
-                        ("csrf_token", token.as_str()),
-                    ])
-                    .send()
-                    .await;
-                match found {
-                    Ok(r) if r.status() == 200 => r.bytes().await.is_ok(),
-                    _ => false,
-                }
-            }
+            async move { track(&base, &web, &token, &tracked).await }
         })
         .await
     };
     // Queue: walk-in tickets from the kiosk (the office opened all day so any hour works).
-    let bearer = async |login: &str| -> anyhow::Result<String> {
-        let body: serde_json::Value = client(false)
-            .post(format!("{base}/api/v1/auth/token"))
-            .json(&serde_json::json!({"login": login, "password": accounts::demo::DEMO_PASSWORD}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        body["token"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| anyhow::anyhow!("no token for {login}"))
-    };
-    let admin = bearer("admin.layanan").await?;
-    let desk = bearer("loket.alak").await?;
+    let admin = token(&base, "admin.layanan").await?;
+    let desk = token(&base, "loket.alak").await?;
     let hours: Vec<serde_json::Value> = (1..=7)
         .map(|d| serde_json::json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
         .collect();
@@ -626,29 +389,6 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
     }
     stop(running).await;
     Ok(())
-}
-
-/// A browser signed in as demo staff member `login` (untimed set-up).
-async fn staff_browser(base: &str, login: &str) -> anyhow::Result<reqwest::Client> {
-    let web = client(true);
-    let html = web
-        .get(format!("{base}/login"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    let token = csrf_from(&html).ok_or_else(|| anyhow::anyhow!("login form"))?;
-    let signed_in = web
-        .post(format!("{base}/login"))
-        .form(&[
-            ("login", login),
-            ("password", accounts::demo::DEMO_PASSWORD),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await?;
-    anyhow::ensure!(signed_in.status() == 303, "{login} signs in");
-    Ok(web)
 }
 
 /// ASN capacity: the ASN's self-service page (req/s), then the training needs analysis over
@@ -729,16 +469,7 @@ async fn capacity_scenarios(
     );
     // What keeping the totals costs a write: an assessment recomputes its employee's group
     // (about 1,800 of the 50,000 here).
-    let token: serde_json::Value = client(false)
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(
-            &serde_json::json!({"login": "admin.bkppd", "password": accounts::demo::DEMO_PASSWORD}),
-        )
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = token["token"].as_str().unwrap_or_default().to_string();
+    let token = token(&base, "admin.bkppd").await?;
     let competency: String = sqlx::query(
         "SELECT c.code FROM competencies c JOIN position_requirements r ON r.competency_id = c.id \
                      WHERE r.position = 'Analis Bench' ORDER BY c.code LIMIT 1",

@@ -2,6 +2,8 @@
 //! temporary SQLite file, or a new PostgreSQL database dropped afterwards), with the demo data
 //! the bench asks for loaded before it serves.
 
+pub mod web;
+
 use platform::{AppState, config::Config};
 use sqlx::{AnyConnection, Connection as _, Executor as _};
 use tokio::sync::oneshot;
