@@ -14,6 +14,10 @@
 //!   tickets served to the end;
 //! - means and nearest-rank p90s in minutes to one decimal. Times are kept per tenth of a minute
 //!   (rounded half up), the precision they are shown with, so the p90 of any period is exact.
+//!   Beside each tenths histogram (kinds `wait`, `service`) a coarse one counts per whole minute
+//!   (kinds `wait_min`, `service_min`, the `tenths` column holding the minute): the p90 is read
+//!   as the minute that holds its rank, then the tenths of that minute only — exact, from about
+//!   a tenth of the rows.
 //!
 //! [`rebuild`] recomputes all of it from the tickets (for data written directly).
 
@@ -96,13 +100,26 @@ pub(crate) async fn on_ended(conn: &mut AnyConnection, t: &Ended) -> Result<(), 
     add_month(conn, &t.month_key(), &sums).await?;
     for (kind, ms) in [("wait", t.wait_ms()), ("service", t.service_ms())] {
         if let Some(ms) = ms {
-            let tenths = tenths_of_minute(ms);
-            for (span, bucket) in time_buckets(&t.day) {
-                add_time(conn, span, bucket, &t.office_id, kind, tenths).await?;
+            for (kind, value) in time_values(kind, ms) {
+                for (span, bucket) in time_buckets(&t.day) {
+                    add_time(conn, span, bucket, &t.office_id, kind, value).await?;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// The histogram rows a time of `ms` of `kind` (`wait`, `service`) is counted in: its tenth of
+/// a minute, and its whole minute in the coarse kind.
+fn time_values(kind: &'static str, ms: i64) -> [(&'static str, i64); 2] {
+    let tenths = tenths_of_minute(ms);
+    [(kind, tenths), (coarse_kind(kind), tenths / 10)]
+}
+
+/// The whole-minute histogram kind beside a tenths kind.
+fn coarse_kind(kind: &str) -> &'static str {
+    if kind == "wait" { "wait_min" } else { "service_min" }
 }
 
 fn month_of(day: &str) -> &str {
@@ -319,11 +336,12 @@ pub async fn rebuild(app: &AppState) -> Result<u64, sqlx::Error> {
             monthly.entry(t.month_key()).or_default().add(&t);
             for (kind, ms) in [("wait", t.wait_ms()), ("service", t.service_ms())] {
                 if let Some(ms) = ms {
-                    let tenths = tenths_of_minute(ms);
-                    for (span, bucket) in time_buckets(&t.day) {
-                        *times
-                            .entry((span, bucket.to_string(), t.office_id.clone(), kind, tenths))
-                            .or_default() += 1;
+                    for (kind, value) in time_values(kind, ms) {
+                        for (span, bucket) in time_buckets(&t.day) {
+                            *times
+                                .entry((span, bucket.to_string(), t.office_id.clone(), kind, value))
+                                .or_default() += 1;
+                        }
                     }
                 }
             }
@@ -479,25 +497,33 @@ impl Scope {
         }
     }
 
-    /// `WHERE` conditions for `queue_time_stats` (both kinds): the whole months inside the
-    /// period from the monthly rows, the days around them from the daily rows.
-    fn times(&self) -> (String, Vec<String>) {
-        const YEAR: &str = "span = 'year' AND kind IN ('wait', 'service')";
-        const MONTH: &str = "span = 'month' AND kind IN ('wait', 'service')";
-        const DAY: &str = "span = 'day' AND kind IN ('wait', 'service')";
+    /// `WHERE` conditions for `queue_time_stats` (the tenths kinds, or the whole-minute kinds
+    /// when `coarse`): the whole years inside the period from the yearly rows, the whole
+    /// months around them from the monthly rows, the days around those from the daily rows.
+    fn times(&self, coarse: bool) -> (String, Vec<String>) {
+        let kinds = if coarse {
+            "kind IN ('wait_min', 'service_min')"
+        } else {
+            "kind IN ('wait', 'service')"
+        };
+        let (year, month, day) = (
+            format!("span = 'year' AND {kinds}"),
+            format!("span = 'month' AND {kinds}"),
+            format!("span = 'day' AND {kinds}"),
+        );
         let cut = platform::clock::month_cut(self.first_day, self.last_day);
         let mut ranges: Vec<(&str, String, String)> = Vec::new();
         if let Some((from, to)) = cut.months {
             let (years, months) = year_cut(&from, &to);
             if let Some((from, to)) = years {
-                ranges.push((YEAR, from, to));
+                ranges.push((year.as_str(), from, to));
             }
             for (from, to) in months {
-                ranges.push((MONTH, from, to));
+                ranges.push((month.as_str(), from, to));
             }
         }
         for (from, to) in cut.days {
-            ranges.push((DAY, from.to_string(), to.to_string()));
+            ranges.push((day.as_str(), from.to_string(), to.to_string()));
         }
         let mut binds = Vec::new();
         let ranges = platform::db::key_ranges("bucket", &ranges, &mut binds);
@@ -579,21 +605,29 @@ impl Totals {
     }
 }
 
-/// The nearest-rank p90 of a histogram (tenths ascending → tickets).
-fn p90(histogram: &BTreeMap<i64, i64>) -> Option<i64> {
-    let total: i64 = histogram.values().sum();
-    if total == 0 {
-        return None;
-    }
-    let rank = ((0.9 * total as f64).ceil() as i64).clamp(1, total);
-    let mut seen = 0;
-    for (tenths, n) in histogram {
-        seen += n;
-        if seen >= rank {
-            return Some(*tenths);
+/// The rank of the nearest-rank p90 among `total` values (`None` without values).
+fn p90_rank(total: i64) -> Option<i64> {
+    (total > 0).then(|| ((0.9 * total as f64).ceil() as i64).clamp(1, total))
+}
+
+/// The key holding the `rank`-th value of a histogram (keys ascending → counts), and how many
+/// values lie below that key.
+fn holding(histogram: &BTreeMap<i64, i64>, rank: i64) -> Option<(i64, i64)> {
+    let mut below = 0;
+    for (key, n) in histogram {
+        if below + n >= rank {
+            return Some((*key, below));
         }
+        below += n;
     }
     None
+}
+
+/// The nearest-rank p90 of a histogram (tenths ascending → tickets).
+#[cfg(test)]
+fn p90(histogram: &BTreeMap<i64, i64>) -> Option<i64> {
+    let rank = p90_rank(histogram.values().sum())?;
+    holding(histogram, rank).map(|(key, _)| key)
 }
 
 /// The figures of a scope, everything the panel shows, from two grouped reads: the day rows
@@ -611,17 +645,19 @@ pub struct Figures {
     pub heat: Vec<HeatCell>,
 }
 
-/// Waiting (`wait`) and service (`service`) time histograms per office: kind → office → tenths
-/// → tickets.
+/// Histograms per kind and office: kind → office → value → tickets.
 type Histograms = BTreeMap<String, BTreeMap<String, BTreeMap<i64, i64>>>;
 
-async fn histograms(app: &AppState, scope: &Scope) -> Result<Histograms, sqlx::Error> {
-    let (filter, binds) = scope.times();
+async fn read_histograms(
+    app: &AppState,
+    filter: &str,
+    binds: &[String],
+) -> Result<Histograms, sqlx::Error> {
     let sql = format!(
         "SELECT kind, office_id, tenths, CAST(SUM(tickets) AS BIGINT) AS n FROM queue_time_stats WHERE {filter} \
          GROUP BY kind, office_id, tenths"
     );
-    let rows = platform::db::bind_all(sqlx::query(&sql), &binds)
+    let rows = platform::db::bind_all(sqlx::query(&sql), binds)
         .fetch_all(&app.db.read)
         .await?;
     let mut out = Histograms::new();
@@ -632,6 +668,83 @@ async fn histograms(app: &AppState, scope: &Scope) -> Result<Histograms, sqlx::E
             .or_default()
             .entry(r.try_get("tenths")?)
             .or_default() += r.try_get::<i64, _>("n")?;
+    }
+    Ok(out)
+}
+
+/// One office's histogram, or (`None`) every office's merged.
+fn histogram_of(
+    per_office: Option<&BTreeMap<String, BTreeMap<i64, i64>>>,
+    office: Option<&str>,
+) -> BTreeMap<i64, i64> {
+    let Some(per_office) = per_office else {
+        return BTreeMap::new();
+    };
+    match office {
+        Some(office) => per_office.get(office).cloned().unwrap_or_default(),
+        None => {
+            let mut merged = BTreeMap::new();
+            for histogram in per_office.values() {
+                for (value, n) in histogram {
+                    *merged.entry(*value).or_default() += n;
+                }
+            }
+            merged
+        }
+    }
+}
+
+/// Waiting (`wait`) and service (`service`) p90s in tenths of a minute, per office and for
+/// all offices (`None`): (kind, office) → p90.
+type P90s = BTreeMap<(&'static str, Option<String>), i64>;
+
+/// Every p90 of a scope from two reads: the whole-minute histograms locate the minute holding
+/// each p90's rank; the tenths of those minutes alone then give the exact value.
+async fn p90s(app: &AppState, scope: &Scope) -> Result<P90s, sqlx::Error> {
+    let (filter, binds) = scope.times(true);
+    let coarse = read_histograms(app, &filter, &binds).await?;
+    // (kind, office) → (the minute holding the rank, the rank within that minute).
+    let mut wanted: BTreeMap<(&'static str, Option<String>), (i64, i64)> = BTreeMap::new();
+    for kind in ["wait", "service"] {
+        let per_office = coarse.get(coarse_kind(kind));
+        let offices = per_office.map(|p| p.keys().cloned().collect::<Vec<_>>());
+        for office in std::iter::once(None).chain(offices.unwrap_or_default().into_iter().map(Some)) {
+            let minutes = histogram_of(per_office, office.as_deref());
+            if let Some(rank) = p90_rank(minutes.values().sum())
+                && let Some((minute, below)) = holding(&minutes, rank)
+            {
+                wanted.insert((kind, office), (minute, rank - below));
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(P90s::new());
+    }
+    // The tenths of the wanted minutes (values the code computed, not input: written inline).
+    let mut minutes: Vec<(&str, i64)> = wanted.iter().map(|((kind, _), (m, _))| (*kind, *m)).collect();
+    minutes.sort_unstable();
+    minutes.dedup();
+    let only: Vec<String> = minutes
+        .iter()
+        .map(|(kind, minute)| {
+            format!(
+                "(kind = '{kind}' AND tenths >= {} AND tenths <= {})",
+                minute * 10,
+                minute * 10 + 9
+            )
+        })
+        .collect();
+    let (filter, binds) = scope.times(false);
+    let fine = read_histograms(app, &format!("{filter} AND ({})", only.join(" OR ")), &binds).await?;
+    let mut out = P90s::new();
+    for ((kind, office), (minute, rank)) in wanted {
+        let tenths: BTreeMap<i64, i64> = histogram_of(fine.get(kind), office.as_deref())
+            .into_iter()
+            .filter(|(t, _)| t / 10 == minute)
+            .collect();
+        if let Some((value, _)) = holding(&tenths, rank) {
+            out.insert((kind, office), value);
+        }
     }
     Ok(out)
 }
@@ -706,21 +819,9 @@ pub async fn figures(
         hours.entry(hour).or_default().merge(&sums);
         *cells.entry((weekday, hour)).or_default() += sums.tickets;
     }
-    let times = histograms(app, scope).await?;
-    let p90_of = |kind: &str, office: Option<&str>| -> Option<i64> {
-        let per_office = times.get(kind)?;
-        match office {
-            Some(office) => per_office.get(office).and_then(p90),
-            None => {
-                let mut merged: BTreeMap<i64, i64> = BTreeMap::new();
-                for histogram in per_office.values() {
-                    for (tenths, n) in histogram {
-                        *merged.entry(*tenths).or_default() += n;
-                    }
-                }
-                p90(&merged)
-            }
-        }
+    let p90s = p90s(app, scope).await?;
+    let p90_of = |kind: &'static str, office: Option<&str>| -> Option<i64> {
+        p90s.get(&(kind, office.map(str::to_string))).copied()
     };
     Ok(Figures {
         totals: Totals::of(&all, p90_of("wait", None), p90_of("service", None)),
@@ -821,7 +922,7 @@ mod tests {
     #[test]
     fn whole_months_come_from_the_monthly_rows_and_the_days_around_them_from_the_daily_rows() {
         let d = jiff::civil::date;
-        let (sql, binds) = scope(d(2026, 1, 15), d(2026, 4, 10)).times();
+        let (sql, binds) = scope(d(2026, 1, 15), d(2026, 4, 10)).times(false);
         assert!(sql.contains("span = 'month'"), "{sql}");
         assert_eq!(
             binds,
@@ -835,10 +936,10 @@ mod tests {
             ]
         );
         // Exactly whole months: no daily rows.
-        let (_, binds) = scope(d(2026, 2, 1), d(2026, 3, 31)).times();
+        let (_, binds) = scope(d(2026, 2, 1), d(2026, 3, 31)).times(false);
         assert_eq!(binds, ["2026-02", "2026-03"]);
         // Inside one month: daily rows only.
-        let (sql, binds) = scope(d(2026, 2, 3), d(2026, 2, 20)).times();
+        let (sql, binds) = scope(d(2026, 2, 3), d(2026, 2, 20)).times(false);
         assert!(!sql.contains("month"), "{sql}");
         assert_eq!(binds, ["2026-02-03", "2026-02-20"]);
     }
@@ -846,7 +947,7 @@ mod tests {
     #[test]
     fn whole_years_come_from_the_yearly_histograms() {
         let d = jiff::civil::date;
-        let (_, binds) = scope(d(2023, 12, 3), d(2026, 12, 2)).times();
+        let (_, binds) = scope(d(2023, 12, 3), d(2026, 12, 2)).times(false);
         assert_eq!(
             binds,
             [
@@ -871,6 +972,34 @@ mod tests {
                 vec![("2025-03".into(), "2025-12".into())]
             )
         );
+    }
+
+    #[test]
+    fn the_p90_located_by_whole_minutes_then_read_from_their_tenths_is_the_p90_of_the_tenths() {
+        let mut seed: u64 = 7;
+        let mut next = |below: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            i64::try_from((seed >> 33) % below).unwrap_or(0)
+        };
+        for _ in 0..500 {
+            let mut tenths: BTreeMap<i64, i64> = BTreeMap::new();
+            for _ in 0..(1 + next(40)) {
+                *tenths.entry(next(600)).or_default() += 1 + next(5);
+            }
+            let mut minutes: BTreeMap<i64, i64> = BTreeMap::new();
+            for (t, n) in &tenths {
+                *minutes.entry(t / 10).or_default() += n;
+            }
+            let rank = p90_rank(minutes.values().sum()).expect("values");
+            let (minute, below) = holding(&minutes, rank).expect("a minute");
+            let within: BTreeMap<i64, i64> = tenths
+                .iter()
+                .filter(|(t, _)| *t / 10 == minute)
+                .map(|(t, n)| (*t, *n))
+                .collect();
+            let located = holding(&within, rank - below).map(|(t, _)| t);
+            assert_eq!(located, p90(&tenths), "{tenths:?}");
+        }
     }
 
     #[test]

@@ -17,9 +17,13 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres
 
 /// SQLite pragmas, set on every connection (they are per connection, not per file).
 /// WAL lets readers run beside the writer; synchronous=FULL makes a commit survive a power cut,
-/// so a tracking number once shown is never lost.
+/// so a tracking number once shown is never lost. mmap_size lets every connection read the
+/// file's pages straight from the operating system's page cache, shared between connections,
+/// instead of copying them into a 2 MiB cache of its own per connection (a search over 100,000
+/// articles or a year of dashboard figures reads far more than that); the mapping is virtual
+/// address space, its pages the kernel's to reclaim.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA mmap_size = 1073741824;";
 
 /// The database handles of one node.
 ///
