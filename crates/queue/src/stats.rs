@@ -119,7 +119,11 @@ fn time_values(kind: &'static str, ms: i64) -> [(&'static str, i64); 2] {
 
 /// The whole-minute histogram kind beside a tenths kind.
 fn coarse_kind(kind: &str) -> &'static str {
-    if kind == "wait" { "wait_min" } else { "service_min" }
+    if kind == "wait" {
+        "wait_min"
+    } else {
+        "service_min"
+    }
 }
 
 fn month_of(day: &str) -> &str {
@@ -708,7 +712,8 @@ async fn p90s(app: &AppState, scope: &Scope) -> Result<P90s, sqlx::Error> {
     for kind in ["wait", "service"] {
         let per_office = coarse.get(coarse_kind(kind));
         let offices = per_office.map(|p| p.keys().cloned().collect::<Vec<_>>());
-        for office in std::iter::once(None).chain(offices.unwrap_or_default().into_iter().map(Some)) {
+        for office in std::iter::once(None).chain(offices.unwrap_or_default().into_iter().map(Some))
+        {
             let minutes = histogram_of(per_office, office.as_deref());
             if let Some(rank) = p90_rank(minutes.values().sum())
                 && let Some((minute, below)) = holding(&minutes, rank)
@@ -721,7 +726,10 @@ async fn p90s(app: &AppState, scope: &Scope) -> Result<P90s, sqlx::Error> {
         return Ok(P90s::new());
     }
     // The tenths of the wanted minutes (values the code computed, not input: written inline).
-    let mut minutes: Vec<(&str, i64)> = wanted.iter().map(|((kind, _), (m, _))| (*kind, *m)).collect();
+    let mut minutes: Vec<(&str, i64)> = wanted
+        .iter()
+        .map(|((kind, _), (m, _))| (*kind, *m))
+        .collect();
     minutes.sort_unstable();
     minutes.dedup();
     let only: Vec<String> = minutes
@@ -735,7 +743,12 @@ async fn p90s(app: &AppState, scope: &Scope) -> Result<P90s, sqlx::Error> {
         })
         .collect();
     let (filter, binds) = scope.times(false);
-    let fine = read_histograms(app, &format!("{filter} AND ({})", only.join(" OR ")), &binds).await?;
+    let fine = read_histograms(
+        app,
+        &format!("{filter} AND ({})", only.join(" OR ")),
+        &binds,
+    )
+    .await?;
     let mut out = P90s::new();
     for ((kind, office), (minute, rank)) in wanted {
         let tenths: BTreeMap<i64, i64> = histogram_of(fine.get(kind), office.as_deref())

@@ -22,7 +22,10 @@ use tokio::{
     net::TcpStream,
 };
 
-#[allow(dead_code, reason = "this bench runs its node as a process, not in-process")]
+#[allow(
+    dead_code,
+    reason = "this bench runs its node as a process, not in-process"
+)]
 mod support;
 use support::{
     node::{memory_mib, start_node},

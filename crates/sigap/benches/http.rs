@@ -23,8 +23,11 @@ use sqlx::{AnyConnection, Connection as _, Row as _};
 
 mod support;
 use support::{
-    Running, postgres_admin_url, start, stop, token,
-    web::{bench_nik, citizen, client, csrf_from, get_ok, prepared_draft, register_and_login, staff_browser, submitted_tracking_number, track},
+    Running, postgres_admin_url, start, stop, token as bearer_token,
+    web::{
+        PDF, bench_nik, citizen, client, get_ok, register_and_login, staff_browser,
+        submitted_tracking_number, track,
+    },
 };
 
 struct Options {
@@ -337,8 +340,8 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
         .await
     };
     // Queue: walk-in tickets from the kiosk (the office opened all day so any hour works).
-    let admin = token(&base, "admin.layanan").await?;
-    let desk = token(&base, "loket.alak").await?;
+    let admin = bearer_token(&base, "admin.layanan").await?;
+    let desk = bearer_token(&base, "loket.alak").await?;
     let hours: Vec<serde_json::Value> = (1..=7)
         .map(|d| serde_json::json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
         .collect();
@@ -469,7 +472,7 @@ async fn capacity_scenarios(
     );
     // What keeping the totals costs a write: an assessment recomputes its employee's group
     // (about 1,800 of the 50,000 here).
-    let token = token(&base, "admin.bkppd").await?;
+    let token = bearer_token(&base, "admin.bkppd").await?;
     let competency: String = sqlx::query(
         "SELECT c.code FROM competencies c JOIN position_requirements r ON r.competency_id = c.id \
                      WHERE r.position = 'Analis Bench' ORDER BY c.code LIMIT 1",

@@ -28,7 +28,10 @@ use tokio::{
     sync::Mutex,
 };
 
-#[allow(dead_code, reason = "this bench runs its node as a process, not in-process")]
+#[allow(
+    dead_code,
+    reason = "this bench runs its node as a process, not in-process"
+)]
 mod support;
 use support::{
     node::{Node, memory_mib, start_node},
@@ -160,7 +163,10 @@ impl Actors {
         let base = &self.base;
         match scenario {
             Scenario::Health => {
-                check(get_ok(&self.anyone, &format!("{base}/healthz")).await, "/healthz")?;
+                check(
+                    get_ok(&self.anyone, &format!("{base}/healthz")).await,
+                    "/healthz",
+                )?;
                 Ok(1)
             }
             Scenario::PublicPages => {
@@ -238,7 +244,10 @@ impl Actors {
                 Ok(1)
             }
             Scenario::AsnPage => {
-                check(get_ok(&self.asn, &format!("{base}/capacity/me")).await, "/capacity/me")?;
+                check(
+                    get_ok(&self.asn, &format!("{base}/capacity/me")).await,
+                    "/capacity/me",
+                )?;
                 Ok(1)
             }
             Scenario::TrainingNeeds => {
@@ -292,7 +301,10 @@ impl Actors {
                 Ok(1)
             }
             Scenario::Dashboard => {
-                check(get_ok(&self.leader, &format!("{base}/dashboard")).await, "/dashboard")?;
+                check(
+                    get_ok(&self.leader, &format!("{base}/dashboard")).await,
+                    "/dashboard",
+                )?;
                 Ok(1)
             }
             Scenario::DashboardApi => {

@@ -2,6 +2,7 @@
 //! temporary SQLite file, or a new PostgreSQL database dropped afterwards), with the demo data
 //! the bench asks for loaded before it serves.
 
+pub mod node;
 pub mod web;
 
 use platform::{AppState, config::Config};
