@@ -76,7 +76,7 @@ pub async fn resolve_identity(
 ) -> Response {
     let jar = CookieJar::from_headers(request.headers());
     let is_api = is_api_path(request.uri().path());
-    let idle_ms = i64::try_from(app.settings.session_idle.as_millis()).unwrap_or(i64::MAX);
+    let lifetimes = session::Lifetimes::of(&app.settings);
 
     // The API accepts only bearer tokens, the web only its cookie: a browser's cookie never
     // authorises an API call, so the API needs no CSRF token.
@@ -92,7 +92,7 @@ pub async fn resolve_identity(
         )
     };
     let user = match &token {
-        Some(token) => match session::find_session_user(&app.db, token, kind, idle_ms).await {
+        Some(token) => match session::find_session_user(&app.db, token, kind, lifetimes).await {
             Ok(user) => user,
             Err(error) => return WebError::from(error).into_response(),
         },

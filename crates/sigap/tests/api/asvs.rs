@@ -1,8 +1,13 @@
 //! Gaps the ASVS level 2 review (docs/security/asvs-l2.md) found, closed and kept closed: no
 //! open redirect after signing in, no login identifier in a URL after "forgot password", no
-//! forged fields in the log through a client's request id.
+//! forged fields in the log through a client's request id, sessions that end on time.
+//!
+//! Time limits are tested without waiting: the test moves a session's instants back in the
+//! database, then the next request shows whether the server still honours it.
 
-use crate::support::{DEMO_PASSWORD, location, on_both};
+use reqwest::Method;
+
+use crate::support::{DEMO_PASSWORD, location, on_both, send};
 
 const YULIANA: &str = "5371014107900001";
 
@@ -136,4 +141,110 @@ fn help_never_prints_the_passwords_in_the_environment() {
     ] {
         assert!(!help.contains(secret), "{secret} printed by --help");
     }
+}
+
+const MINUTE_MS: i64 = 60 * 1000;
+const HOUR_MS: i64 = 60 * MINUTE_MS;
+
+#[tokio::test]
+async fn a_web_session_ends_after_30_idle_minutes_and_every_session_12_hours_after_sign_in() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let signed_in = async |web: &crate::support::Browser| {
+            let response = web.get("/account").await;
+            match response.status().as_u16() {
+                200 => true,
+                303 => {
+                    assert!(location(&response).starts_with("/login"));
+                    false
+                }
+                other => panic!("/account answered {other}"),
+            }
+        };
+        let idle_for = async |minutes: i64| {
+            let ms = minutes * MINUTE_MS;
+            app.sql(&format!(
+                "UPDATE sessions SET last_seen_ms = last_seen_ms - {ms}, expires_ms = expires_ms - {ms} \
+                 WHERE kind = 'web'"
+            ))
+            .await;
+        };
+
+        // Idle limit: 29 quiet minutes keep the session (and the request slides it on),
+        // 31 end it.
+        let web = app.browser();
+        web.login_ok(YULIANA, DEMO_PASSWORD).await;
+        assert!(signed_in(&web).await);
+        idle_for(29).await;
+        assert!(signed_in(&web).await, "29 idle minutes keep the session");
+        idle_for(29).await;
+        assert!(signed_in(&web).await, "the last request slid the idle limit");
+        idle_for(31).await;
+        assert!(!signed_in(&web).await, "31 idle minutes end the session");
+
+        // Absolute limit: however busy, a session ends 12 hours after sign-in, and using it
+        // never pushes its expiry past that.
+        app.sql("DELETE FROM sessions").await;
+        let web = app.browser();
+        web.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let signed_in_ago = (12 * HOUR_MS) - (2 * MINUTE_MS);
+        app.sql(&format!(
+            "UPDATE sessions SET created_ms = created_ms - {signed_in_ago}, \
+             last_seen_ms = last_seen_ms - {}",
+            2 * MINUTE_MS
+        ))
+        .await;
+        assert!(signed_in(&web).await, "11 h 58 min after sign-in");
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM sessions WHERE expires_ms > created_ms + {}",
+                12 * HOUR_MS
+            ))
+            .await,
+            0,
+            "a request never extends a session beyond 12 hours"
+        );
+        app.sql(&format!(
+            "UPDATE sessions SET created_ms = created_ms - {}",
+            3 * MINUTE_MS
+        ))
+        .await;
+        assert!(!signed_in(&web).await, "12 h 1 min after sign-in");
+
+        // API tokens: 12 hours, and the answer says so.
+        let api = app.api();
+        let response = send(
+            &api,
+            Method::POST,
+            "/api/v1/auth/token",
+            Some(serde_json::json!({"login": YULIANA, "password": DEMO_PASSWORD})),
+        )
+        .await;
+        assert_eq!(response.status(), 201);
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["expires_in"], 12 * 3600, "{body}");
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM sessions WHERE kind = 'api' AND expires_ms = created_ms + {}",
+                12 * HOUR_MS
+            ))
+            .await,
+            1,
+            "the stored expiry matches expires_in"
+        );
+        let mut api = app.api();
+        api.token = Some(body["token"].as_str().expect("token").to_string());
+        assert_eq!(send(&api, Method::GET, "/api/v1/me", None).await.status(), 200);
+        app.sql(&format!(
+            "UPDATE sessions SET created_ms = created_ms - {} WHERE kind = 'api'",
+            12 * HOUR_MS + MINUTE_MS
+        ))
+        .await;
+        assert_eq!(
+            send(&api, Method::GET, "/api/v1/me", None).await.status(),
+            401,
+            "a token older than 12 hours is refused"
+        );
+    })
+    .await;
 }
