@@ -248,3 +248,70 @@ async fn a_web_session_ends_after_30_idle_minutes_and_every_session_12_hours_aft
     })
     .await;
 }
+
+#[tokio::test]
+async fn passwords_need_12_characters_and_common_ones_are_refused_even_with_digits_added() {
+    on_both(async |app| {
+        let web = app.browser();
+        assert!(web.text("/register").await.contains("Minimal 12 karakter"));
+        let register = async |password: &str| {
+            web.post(
+                "/register",
+                &[
+                    ("full_name", "Yohanes Bria"),
+                    ("nik", &crate::support::nik(31)),
+                    ("phone", "081234567831"),
+                    ("password", password),
+                    ("password_confirm", password),
+                    ("consent", "yes"),
+                ],
+            )
+            .await
+        };
+        let response = register("Sabu-Raijua").await;
+        assert_eq!(response.status(), 422, "11 characters");
+        assert!(
+            response
+                .text()
+                .await
+                .expect("page")
+                .contains("Kata sandi minimal 12 karakter")
+        );
+        // From the embedded top-10,000 list, and a listed word with digits or punctuation added.
+        for common in [
+            "1q2w3e4r5t6y",
+            "qazwsxedcrfv",
+            "Sunshine2026!",
+            "Rahasia12345",
+        ] {
+            let response = register(common).await;
+            assert_eq!(response.status(), 422, "{common}");
+            assert!(
+                response
+                    .text()
+                    .await
+                    .expect("page")
+                    .contains("terlalu mudah ditebak"),
+                "{common}"
+            );
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+        assert_eq!(
+            register("Sabu-Raijua!").await.status(),
+            303,
+            "12 characters"
+        );
+
+        let english = app.browser();
+        english
+            .post("/lang", &[("lang", "en"), ("next", "/register")])
+            .await;
+        assert!(
+            english
+                .text("/register")
+                .await
+                .contains("At least 12 characters")
+        );
+    })
+    .await;
+}
