@@ -457,7 +457,7 @@ async fn a_citizen_without_email_gets_the_reset_code_by_sms() {
             sms["body"]
                 .as_str()
                 .expect("body")
-                .contains("Berlaku 15 menit")
+                .contains("Berlaku 10 menit")
         );
         assert!(app.sent_emails().is_empty());
     })

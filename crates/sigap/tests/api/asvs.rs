@@ -315,3 +315,110 @@ async fn passwords_need_12_characters_and_common_ones_are_refused_even_with_digi
     })
     .await;
 }
+
+#[tokio::test]
+async fn reset_codes_live_10_minutes_and_a_sent_or_abandoned_message_keeps_no_text() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let web = app.browser();
+        let response = web.post("/password/forgot", &[("login", YULIANA)]).await;
+        assert!(
+            response
+                .text()
+                .await
+                .expect("page")
+                .contains("Kode berlaku 10 menit")
+        );
+        let mail = app
+            .wait_for_email(|m| m["to"] == "yuliana.ndun@example.id")
+            .await;
+        let body = mail["body"].as_str().expect("body");
+        assert!(body.contains("Berlaku 10 menit"), "{body}");
+        let code: String = body
+            .split(": ")
+            .nth(1)
+            .expect("code in body")
+            .chars()
+            .take(6)
+            .collect();
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM password_resets \
+                 WHERE expires_ms - created_ms BETWEEN {} AND {}",
+                10 * MINUTE_MS - 5_000,
+                10 * MINUTE_MS
+            ))
+            .await,
+            1,
+            "the code is stored to expire 10 minutes after it was made"
+        );
+
+        // Once handed over, the email's text (with the code) is gone from the outbox.
+        let delivered =
+            "SELECT COUNT(*) FROM outbox WHERE channel = 'email' AND status = 'delivered'";
+        for _ in 0..200 {
+            if app.count(delivered).await > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(app.count(delivered).await > 0);
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM outbox WHERE body LIKE '%{code}%' OR (channel <> 'in_app' \
+                 AND status IN ('delivered', 'dead') AND body <> '')"
+            ))
+            .await,
+            0
+        );
+        // The code still works: only its hash was needed.
+        let password = "Sasando-Rote-2026";
+        let done = web
+            .post(
+                "/password/reset",
+                &[
+                    ("login", YULIANA),
+                    ("code", &code),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(done.status(), 303);
+
+        // A message given up after the last attempt keeps no text either.
+        let mut tx = app.state.db.begin().await.expect("tx");
+        platform::outbox::enqueue(
+            &mut tx,
+            platform::outbox::Message {
+                channel: platform::outbox::Channel::Sms,
+                user_id: None,
+                address: None,
+                subject: "Tak terkirim",
+                body: "Kode rahasia 424242",
+            },
+        )
+        .await
+        .expect("enqueue");
+        sqlx::query("UPDATE outbox SET attempts = 7 WHERE subject = 'Tak terkirim'")
+            .execute(&mut *tx)
+            .await
+            .expect("last attempt next");
+        tx.commit().await.expect("commit");
+        app.state.outbox_signal.notify_one();
+        let dead = "SELECT COUNT(*) FROM outbox WHERE subject = 'Tak terkirim' AND status = 'dead'";
+        for _ in 0..200 {
+            if app.count(dead).await == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(app.count(dead).await, 1, "given up after the last attempt");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM outbox WHERE subject = 'Tak terkirim' AND body = ''")
+                .await,
+            1
+        );
+    })
+    .await;
+}
