@@ -422,3 +422,85 @@ async fn reset_codes_live_10_minutes_and_a_sent_or_abandoned_message_keeps_no_te
     })
     .await;
 }
+
+#[tokio::test]
+async fn whoever_verified_an_application_cannot_also_approve_it() {
+    on_both(async |app| {
+        app.load_demo().await;
+        // The verifier also becomes a signer of the same agency.
+        let mut admin = app.api();
+        admin.sign_in("admin.sigap", DEMO_PASSWORD).await;
+        let verifier_id: String =
+            sqlx::query_scalar("SELECT id FROM users WHERE username = 'verifikator.alak'")
+                .fetch_one(&app.state.db.read)
+                .await
+                .expect("verifier");
+        let granted = send(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/staff/{verifier_id}/roles"),
+            Some(serde_json::json!({"role": "signer", "agency_code": "kec-alak"})),
+        )
+        .await;
+        assert_eq!(granted.status(), 204);
+
+        let citizen = app.browser();
+        citizen.login_ok(YULIANA, DEMO_PASSWORD).await;
+        let (id, _) = crate::applications::submitted_sktm(app, &citizen).await;
+        let verifier = app.browser();
+        verifier
+            .login_ok("verifikator.alak", DEMO_PASSWORD)
+            .await;
+        let url = format!("/office/applications/{id}");
+        for action in ["claim", "verify"] {
+            let response = verifier
+                .post(&format!("{url}/actions"), &[("action", action)])
+                .await;
+            assert_eq!(response.status(), 303, "{action}");
+        }
+        let page = verifier.text(&url).await;
+        assert!(
+            !page.contains("value=\"approve\""),
+            "no approve button for the verifier"
+        );
+        assert!(
+            page.contains("value=\"send_back\""),
+            "sending back stays possible"
+        );
+        let refused = verifier
+            .post(&format!("{url}/actions"), &[("action", "approve")])
+            .await;
+        assert_eq!(refused.status(), 403);
+        let mut api = app.api();
+        api.sign_in("verifikator.alak", DEMO_PASSWORD).await;
+        let detail: serde_json::Value =
+            send(&api, Method::GET, &format!("/api/v1/office/applications/{id}"), None)
+                .await
+                .json()
+                .await
+                .expect("json");
+        assert!(
+            detail["actions"]
+                .as_array()
+                .is_some_and(|a| !a.contains(&serde_json::json!("approve"))),
+            "{detail}"
+        );
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM applications WHERE id = '{id}' AND status = 'awaiting_signature'"
+            ))
+            .await,
+            1,
+            "nothing changed"
+        );
+
+        // A second person signs.
+        let signer = app.browser();
+        signer.login_ok("camat.alak", DEMO_PASSWORD).await;
+        let approved = signer
+            .post(&format!("{url}/actions"), &[("action", "approve")])
+            .await;
+        assert_eq!(approved.status(), 303);
+    })
+    .await;
+}
