@@ -504,3 +504,56 @@ async fn whoever_verified_an_application_cannot_also_approve_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn personal_pages_are_never_cached_but_public_ones_keep_their_caching() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let cache_control = |response: &reqwest::Response| {
+            response
+                .headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let web = app.browser();
+        let first = web.get("/").await;
+        assert!(
+            first.headers().get("set-cookie").is_some(),
+            "the CSRF cookie"
+        );
+        assert_eq!(
+            cache_control(&first),
+            "private, no-store",
+            "a response that sets a cookie"
+        );
+        web.login_ok(YULIANA, DEMO_PASSWORD).await;
+        for path in ["/account", "/applications", "/"] {
+            let response = web.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(cache_control(&response), "private, no-store", "{path}");
+        }
+        let mut api = app.api();
+        api.sign_in(YULIANA, DEMO_PASSWORD).await;
+        let me = send(&api, Method::GET, "/api/v1/me", None).await;
+        assert_eq!(me.status(), 200);
+        assert_eq!(cache_control(&me), "private, no-store", "the API too");
+
+        // What chose its own caching keeps it, signed in or not.
+        let css = web.get("/static/sigap.css").await;
+        assert_eq!(cache_control(&css), "public, max-age=86400");
+        let feed = web.get("/feeds/announcements.atom").await;
+        assert_eq!(feed.status(), 200);
+        let feed_caching = cache_control(&feed);
+        assert!(
+            feed_caching.contains("public") && !feed_caching.contains("no-store"),
+            "{feed_caching}"
+        );
+
+        let logout = web.post("/logout", &[]).await;
+        assert_eq!(logout.status(), 303);
+        assert_eq!(cache_control(&logout), "private, no-store");
+    })
+    .await;
+}
