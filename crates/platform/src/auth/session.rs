@@ -256,7 +256,9 @@ pub async fn delete_session(conn: &mut AnyConnection, token: &str) -> Result<(),
     Ok(())
 }
 
-/// Ends every session of a person (password reset, account disabled, roles changed).
+/// Ends every session of a person (password reset, admin password reset, account disabled).
+/// Role changes need none: grants are read afresh on every request (`find_session_user` →
+/// `list_grants`), so a grant or revocation applies to the very next request.
 pub async fn delete_user_sessions(
     conn: &mut AnyConnection,
     user_id: &str,

@@ -557,3 +557,42 @@ async fn personal_pages_are_never_cached_but_public_ones_keep_their_caching() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_revoked_role_stops_working_on_the_next_request_of_the_same_session() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let verifier = app.browser();
+        verifier.login_ok("verifikator.alak", DEMO_PASSWORD).await;
+        assert_eq!(verifier.get("/office").await.status(), 200);
+        let mut admin = app.api();
+        admin.sign_in("admin.sigap", DEMO_PASSWORD).await;
+        let id: String =
+            sqlx::query_scalar("SELECT id FROM users WHERE username = 'verifikator.alak'")
+                .fetch_one(&app.state.db.read)
+                .await
+                .expect("verifier");
+        let revoked = send(
+            &admin,
+            Method::DELETE,
+            &format!("/api/v1/staff/{id}/roles/verifier/kec-alak"),
+            None,
+        )
+        .await;
+        assert_eq!(revoked.status(), 204);
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM sessions WHERE user_id = '{id}'"
+            ))
+            .await,
+            1,
+            "the session lives on"
+        );
+        assert_eq!(
+            verifier.get("/office").await.status(),
+            403,
+            "but grants are read per request"
+        );
+    })
+    .await;
+}
