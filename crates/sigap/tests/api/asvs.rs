@@ -596,3 +596,110 @@ async fn a_revoked_role_stops_working_on_the_next_request_of_the_same_session() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn account_holders_are_told_by_email_of_a_reset_an_admin_reset_and_role_changes() {
+    on_both(async |app| {
+        app.load_demo().await;
+        let mail_to = async |to: &str, subject: &str| {
+            app.wait_for_email(|m| m["to"] == to && m["subject"] == subject)
+                .await
+        };
+        // A completed reset: by email, not only in the app the person may no longer reach.
+        let web = app.browser();
+        web.post("/password/forgot", &[("login", YULIANA)]).await;
+        let mail = mail_to("yuliana.ndun@example.id", "Kode ganti kata sandi Sigap").await;
+        let code: String = mail["body"]
+            .as_str()
+            .expect("body")
+            .split(": ")
+            .nth(1)
+            .expect("code")
+            .chars()
+            .take(6)
+            .collect();
+        let password = "Sasando-Rote-2026";
+        let done = web
+            .post(
+                "/password/reset",
+                &[
+                    ("login", YULIANA),
+                    ("code", &code),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(done.status(), 303);
+        mail_to("yuliana.ndun@example.id", "Kata sandi Anda telah diganti").await;
+
+        // A staff account with an email: role granted, revoked, password reset by an admin.
+        let mut admin = app.api();
+        admin.sign_in("admin.sigap", DEMO_PASSWORD).await;
+        let created = send(
+            &admin,
+            Method::POST,
+            "/api/v1/staff",
+            Some(
+                serde_json::json!({"full_name": "Petrus Kase", "username": "petrus.kase",
+                "email": "petrus@example.id", "role": "verifier", "agency_code": "kec-alak"}),
+            ),
+        )
+        .await;
+        assert_eq!(created.status(), 201);
+        let created: serde_json::Value = created.json().await.expect("json");
+        let id = created["user_id"].as_str().expect("id");
+        let grant = send(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/staff/{id}/roles"),
+            Some(serde_json::json!({"role": "signer", "agency_code": "kec-alak"})),
+        )
+        .await;
+        assert_eq!(grant.status(), 204);
+        let granted = mail_to("petrus@example.id", "Peran baru di akun Anda").await;
+        assert!(
+            granted["body"]
+                .as_str()
+                .is_some_and(|b| b.contains("Penandatangan") && b.contains("kec-alak")),
+            "{granted}"
+        );
+        let revoke = send(
+            &admin,
+            Method::DELETE,
+            &format!("/api/v1/staff/{id}/roles/signer/kec-alak"),
+            None,
+        )
+        .await;
+        assert_eq!(revoke.status(), 204);
+        mail_to("petrus@example.id", "Peran dicabut dari akun Anda").await;
+        let superadmin = app.browser();
+        superadmin.login_ok("admin.sigap", DEMO_PASSWORD).await;
+        let reset = superadmin
+            .post(&format!("/admin/users/{id}/password"), &[])
+            .await;
+        assert_eq!(reset.status(), 200);
+        let told = mail_to("petrus@example.id", "Kata sandi Anda diganti oleh admin").await;
+        let page = reset.text().await.expect("page");
+        let temporary = page
+            .split("data-testid=\"temporary-password\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .expect("temporary password shown");
+        assert!(
+            told["body"]
+                .as_str()
+                .is_some_and(|b| !b.is_empty() && !b.contains(temporary)),
+            "the notice never carries the temporary password"
+        );
+        // Each also in the app.
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM outbox WHERE user_id = '{id}' AND channel = 'in_app'"
+            ))
+            .await,
+            3
+        );
+    })
+    .await;
+}
