@@ -703,3 +703,19 @@ async fn account_holders_are_told_by_email_of_a_reset_an_admin_reset_and_role_ch
     })
     .await;
 }
+
+#[test]
+fn release_builds_check_arithmetic_for_overflow() {
+    let manifest = include_str!("../../../../Cargo.toml");
+    let release = manifest
+        .split("[profile.release]")
+        .nth(1)
+        .expect("a [profile.release] section");
+    let section = release.split("\n[").next().unwrap_or_default();
+    assert!(
+        section
+            .lines()
+            .any(|l| l.replace(' ', "") == "overflow-checks=true"),
+        "{section}"
+    );
+}
