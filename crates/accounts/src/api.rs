@@ -10,7 +10,10 @@ use axum::{
 };
 use platform::{
     AppState, audit,
-    auth::{CurrentUser, Role, RoleGrant, UserKind, session::SessionKind},
+    auth::{
+        CurrentUser, Role, RoleGrant, UserKind,
+        session::{self, SessionKind},
+    },
     outbox::{self, Notification},
     web::{
         WebError,
@@ -103,7 +106,7 @@ pub struct Created {
     id: String,
 }
 
-/// Sign in and receive a bearer token (valid 30 days).
+/// Sign in and receive a bearer token (valid `expires_in` seconds: 12 hours unless configured).
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 201, body = TokenResponse), (status = 422, description = "Wrong login or password"),
               (status = 429, description = "Locked after too many failures")))]
@@ -114,13 +117,15 @@ async fn create_token(
 ) -> Result<Response, WebError> {
     let user = signin::authenticate(&app, &request.login, &request.password, &client).await?;
     let token = signin::start_session(&app, &user, SessionKind::Api).await?;
-    let current = platform::auth::session::find_session_user(&app.db, &token, SessionKind::Api, 0)
+    let lifetimes = session::Lifetimes::of(&app.settings);
+    let current = session::find_session_user(&app.db, &token, SessionKind::Api, lifetimes)
         .await?
         .ok_or(WebError::Internal(anyhow::anyhow!("new session not found")))?;
     let body = TokenResponse {
         token,
         token_type: "Bearer",
-        expires_in: 30 * 24 * 3600,
+        // The token lasts exactly the absolute session limit (`session::create_session`).
+        expires_in: lifetimes.max_ms / 1000,
         user: Me::from(&current),
     };
     Ok((StatusCode::CREATED, Json(body)).into_response())

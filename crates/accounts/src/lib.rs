@@ -7,6 +7,7 @@ mod api;
 pub mod demo;
 mod error;
 pub mod model;
+mod notice;
 pub mod organisation;
 mod pages;
 pub mod personal_data;

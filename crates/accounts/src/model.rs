@@ -1,6 +1,8 @@
 //! Domain types of people and organisation, parsed once at the edge: `Nik`, `Email`, `Phone`,
 //! `Username`, the password policy, and the registration draft with every field's problem.
 
+use std::{collections::HashSet, sync::LazyLock};
+
 use platform::{personal::Personal, web::forms::Problems};
 
 /// NIK, the 16-digit population number: province(2) regency/city(2) district(2) of first
@@ -144,48 +146,39 @@ pub fn parse_username(raw: &str) -> Option<String> {
     ok.then_some(name)
 }
 
-/// Passwords people often choose; refused whatever their length.
-const COMMON_PASSWORDS: &[&str] = &[
-    "password",
-    "password1",
-    "password123",
-    "1234567890",
-    "12345678910",
-    "qwertyuiop",
-    "katasandi",
-    "katasandi123",
-    "indonesia",
-    "indonesia123",
-    "kupang123",
-    "kotakupang",
-    "bismillah",
-    "bismillah123",
-    "sayangku",
-    "iloveyou",
-    "admin12345",
-    "administrator",
-    "welcome123",
-    "sigap12345",
-    "alak123456",
-    "1111111111",
-    "0000000000",
-    "abcdefghij",
-];
+/// Passwords people often choose (the 10,000 most common from a leaked-password corpus plus
+/// Indonesian ones; provenance and licence in the file), refused whatever their length.
+static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("common_passwords.txt")
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
+});
 
-/// Password policy: 10 to 128 characters, not a common password, not the person's own NIK,
+/// The shortest password accepted (ASVS 2.1.1).
+pub const PASSWORD_MIN_CHARS: usize = 12;
+
+/// Whether `lowered` is a common password, or one with digits or punctuation tacked on
+/// ("sunshine2026!", "rahasia12345"): the most guessed way of lengthening one.
+fn is_common(lowered: &str) -> bool {
+    let base = lowered.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    COMMON_PASSWORDS.contains(lowered)
+        || (base.chars().count() >= 4 && COMMON_PASSWORDS.contains(base))
+        || lowered.chars().all(|c| lowered.starts_with(c))
+}
+
+/// Password policy: 12 to 128 characters, not a common password, not the person's own NIK,
 /// phone or email. Length beats composition rules (NIST SP 800-63B).
 pub fn check_password(password: &str, personal: &[&str]) -> Result<(), &'static str> {
     let length = password.chars().count();
-    if length < 10 {
+    if length < PASSWORD_MIN_CHARS {
         return Err("accounts.password_short");
     }
     if length > 128 {
         return Err("accounts.password_long");
     }
     let lowered = password.to_lowercase();
-    if COMMON_PASSWORDS.contains(&lowered.as_str())
-        || lowered.chars().all(|c| lowered.starts_with(c))
-    {
+    if is_common(&lowered) {
         return Err("accounts.password_common");
     }
     if personal
@@ -365,6 +358,30 @@ mod tests {
     #[test]
     fn password_policy() {
         assert_eq!(check_password("short", &[]), Err("accounts.password_short"));
+        assert_eq!(
+            check_password("Sabu-Raijua", &[]),
+            Err("accounts.password_short"),
+            "11 characters"
+        );
+        assert!(check_password("Sabu-Raijua!", &[]).is_ok(), "12 characters");
+        for common in [
+            "1q2w3e4r5t6y",
+            "QWERTY123456",
+            "Sunshine2026!",
+            "rahasia12345",
+            "1111111111111",
+        ] {
+            assert_eq!(
+                check_password(common, &[]),
+                Err("accounts.password_common"),
+                "{common}"
+            );
+        }
+        assert!(
+            COMMON_PASSWORDS.len() > 10_000,
+            "{}",
+            COMMON_PASSWORDS.len()
+        );
         assert_eq!(
             check_password("Katasandi123", &[]),
             Err("accounts.password_common")

@@ -154,15 +154,11 @@ pub async fn start_session(
     user: &UserRow,
     kind: SessionKind,
 ) -> Result<String, AccountsError> {
-    let lifetime_ms = match kind {
-        SessionKind::Web => {
-            i64::try_from(app.settings.session_idle.as_millis()).unwrap_or(i64::MAX)
-        }
-        // API tokens last 30 days; a client signs in again after that.
-        SessionKind::Api => 30 * 24 * 3600 * 1000,
-    };
+    // Web sessions slide with use up to the absolute limit; API tokens last exactly that limit
+    // (12 h by default), then the client signs in again.
+    let lifetimes = session::Lifetimes::of(&app.settings);
     let mut tx = app.db.begin().await?;
-    let token = session::create_session(&mut tx, &user.id, kind, lifetime_ms).await?;
+    let token = session::create_session(&mut tx, &user.id, kind, lifetimes).await?;
     audit::record(
         &mut tx,
         audit::Entry {

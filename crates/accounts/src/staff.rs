@@ -11,6 +11,7 @@ use rand::Rng as _;
 use crate::{
     error::AccountsError,
     model::{self, Email, Phone},
+    notice,
     store::{self, NewUser},
 };
 
@@ -201,6 +202,7 @@ pub async fn grant_role(
     }
     let mut tx = app.db.begin().await?;
     if store::insert_grant(&mut tx, user_id, role.as_str(), &agency_id, actor.id()).await? {
+        role_notice(&mut tx, app, &user, role, agency_code, RoleChange::Granted).await?;
         audit::record(
             &mut tx,
             audit::Entry {
@@ -225,6 +227,9 @@ pub async fn revoke_role(
 ) -> Result<(), AccountsError> {
     actor.require_superadmin()?;
     let (role, agency_id) = resolve_grant(app, role, agency_code).await?;
+    let user = store::find_user(&app.db, user_id)
+        .await?
+        .ok_or(AccountsError::NotFound)?;
     let mut tx = app.db.begin().await?;
     if role == Role::Superadmin
         && store::count_grants(&mut tx, Role::Superadmin.as_str()).await? <= 1
@@ -234,6 +239,7 @@ pub async fn revoke_role(
     if !store::delete_grant(&mut tx, user_id, role.as_str(), &agency_id).await? {
         return Err(AccountsError::NotFound);
     }
+    role_notice(&mut tx, app, &user, role, agency_code, RoleChange::Revoked).await?;
     audit::record(
         &mut tx,
         audit::Entry {
@@ -246,6 +252,40 @@ pub async fn revoke_role(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum RoleChange {
+    Granted,
+    Revoked,
+}
+
+/// Tells the account holder a role was granted or revoked (ASVS 2.2.3).
+async fn role_notice(
+    conn: &mut sqlx::AnyConnection,
+    app: &AppState,
+    user: &store::UserRow,
+    role: Role,
+    agency_code: &str,
+    change: RoleChange,
+) -> Result<(), sqlx::Error> {
+    let tr = notice::tr_for(app, user);
+    let (subject, body) = match change {
+        RoleChange::Granted => (
+            "accounts.role_granted_subject",
+            "accounts.role_granted_body",
+        ),
+        RoleChange::Revoked => (
+            "accounts.role_revoked_subject",
+            "accounts.role_revoked_body",
+        ),
+    };
+    let role_name = tr.t(&format!("role.{}", role.as_str())).to_string();
+    let body = tr.f(
+        body,
+        &[("role", &role_name), ("agency", agency_code.trim())],
+    );
+    notice::account_changed(conn, user, tr.t(subject), &body).await
 }
 
 async fn resolve_grant(
@@ -327,6 +367,14 @@ pub async fn reset_staff_password(
     let mut tx = app.db.begin().await?;
     store::update_password(&mut tx, user_id, &hash).await?;
     session::delete_user_sessions(&mut tx, user_id).await?;
+    let tr = notice::tr_for(app, &user);
+    notice::account_changed(
+        &mut tx,
+        &user,
+        tr.t("accounts.password_reset_by_admin_subject"),
+        tr.t("accounts.password_reset_by_admin_body"),
+    )
+    .await?;
     audit::record(
         &mut tx,
         audit::Entry {

@@ -87,14 +87,25 @@ pub struct Config {
     #[arg(long, env = "SIGAP_MAX_UPLOAD_BYTES", default_value_t = 5 * 1024 * 1024, global = true)]
     pub max_upload_bytes: usize,
 
-    /// How long a web login lasts without activity, in hours.
+    /// How long a web login lasts without a request, in minutes (ASVS L2: 30).
+    /// Replaces SIGAP_SESSION_IDLE_HOURS.
     #[arg(
         long,
-        env = "SIGAP_SESSION_IDLE_HOURS",
+        env = "SIGAP_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: u32,
+
+    /// How long any login lasts however busy it is, in hours, web and API alike (ASVS L2: 12);
+    /// then the person signs in again.
+    #[arg(
+        long,
+        env = "SIGAP_SESSION_MAX_HOURS",
         default_value_t = 12,
         global = true
     )]
-    pub session_idle_hours: u32,
+    pub session_max_hours: u32,
 
     /// Set when Sigap runs behind a reverse proxy or load balancer that appends the client's
     /// address to X-Forwarded-For; rate limits then count per real client, not per proxy.
@@ -150,7 +161,10 @@ pub struct Settings {
     pub log_json: bool,
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
+    /// A web session ends after this long without a request.
     pub session_idle: Duration,
+    /// Every session ends this long after sign-in; API tokens are issued for exactly this long.
+    pub session_max: Duration,
     pub trust_proxy: bool,
     pub db_max_connections: u32,
     pub outbox_lease: Duration,
@@ -255,8 +269,17 @@ impl Config {
         if self.max_upload_bytes < 1024 {
             return Err(bad("SIGAP_MAX_UPLOAD_BYTES", "must be at least 1024"));
         }
-        if self.session_idle_hours == 0 {
-            return Err(bad("SIGAP_SESSION_IDLE_HOURS", "must be at least 1"));
+        if self.session_max_hours == 0 {
+            return Err(bad("SIGAP_SESSION_MAX_HOURS", "must be at least 1"));
+        }
+        if self.session_idle_minutes == 0 {
+            return Err(bad("SIGAP_SESSION_IDLE_MINUTES", "must be at least 1"));
+        }
+        if u64::from(self.session_idle_minutes) > u64::from(self.session_max_hours) * 60 {
+            return Err(bad(
+                "SIGAP_SESSION_IDLE_MINUTES",
+                "must not exceed SIGAP_SESSION_MAX_HOURS",
+            ));
         }
         if self.db_max_connections < 2 {
             return Err(bad("SIGAP_DB_MAX_CONNECTIONS", "must be at least 2"));
@@ -278,7 +301,8 @@ impl Config {
             log_json,
             max_body_bytes: self.max_body_bytes,
             max_upload_bytes: self.max_upload_bytes,
-            session_idle: Duration::from_secs(u64::from(self.session_idle_hours) * 3600),
+            session_idle: Duration::from_secs(u64::from(self.session_idle_minutes) * 60),
+            session_max: Duration::from_secs(u64::from(self.session_max_hours) * 3600),
             trust_proxy: self.trust_proxy,
             db_max_connections: self.db_max_connections,
             outbox_lease: Duration::from_secs(u64::from(self.outbox_lease_seconds)),

@@ -29,10 +29,17 @@ const CLAIM: &str = "UPDATE outbox SET lease_owner = $2, lease_until_ms = $3 \
      WHERE id = $1 AND status = 'pending' AND (lease_until_ms IS NULL OR lease_until_ms < $4)";
 const LOAD: &str =
     "SELECT id, channel, user_id, address, subject, body, attempts FROM outbox WHERE id = $1";
+// Once an email or SMS has been handed over (or given up), its text, which may hold a reset code,
+// an address or a name, is no longer needed: the body is blanked (ASVS 2.7.5, 8.3.8). In-app
+// messages keep theirs; the notification shown in the app is a copy anyway.
 const DELIVERED: &str = "UPDATE outbox SET status = 'delivered', delivered_ms = $2, lease_owner = NULL, \
-     lease_until_ms = NULL, attempts = attempts + 1 WHERE id = $1 AND lease_owner = $3";
+     lease_until_ms = NULL, attempts = attempts + 1, \
+     body = CASE WHEN channel = 'in_app' THEN body ELSE '' END \
+     WHERE id = $1 AND lease_owner = $3";
 const FAILED: &str = "UPDATE outbox SET status = $2, attempts = attempts + 1, next_attempt_ms = $3, \
-     last_error = $4, lease_owner = NULL, lease_until_ms = NULL WHERE id = $1 AND lease_owner = $5";
+     last_error = $4, lease_owner = NULL, lease_until_ms = NULL, \
+     body = CASE WHEN $2 = 'dead' AND channel <> 'in_app' THEN '' ELSE body END \
+     WHERE id = $1 AND lease_owner = $5";
 const IN_APP: &str = "INSERT INTO notifications (id, user_id, subject, body, created_ms) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
 

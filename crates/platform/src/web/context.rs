@@ -3,7 +3,7 @@
 
 use axum::{
     extract::{Request, State},
-    http::{HeaderMap, header},
+    http::{HeaderMap, HeaderValue, header},
     middleware::Next,
     response::{IntoResponse as _, Response},
 };
@@ -76,7 +76,7 @@ pub async fn resolve_identity(
 ) -> Response {
     let jar = CookieJar::from_headers(request.headers());
     let is_api = is_api_path(request.uri().path());
-    let idle_ms = i64::try_from(app.settings.session_idle.as_millis()).unwrap_or(i64::MAX);
+    let lifetimes = session::Lifetimes::of(&app.settings);
 
     // The API accepts only bearer tokens, the web only its cookie: a browser's cookie never
     // authorises an API call, so the API needs no CSRF token.
@@ -92,7 +92,7 @@ pub async fn resolve_identity(
         )
     };
     let user = match &token {
-        Some(token) => match session::find_session_user(&app.db, token, kind, idle_ms).await {
+        Some(token) => match session::find_session_user(&app.db, token, kind, lifetimes).await {
             Ok(user) => user,
             Err(error) => return WebError::from(error).into_response(),
         },
@@ -118,6 +118,7 @@ pub async fn resolve_identity(
         user,
         is_api,
     };
+    let signed_in = context.user.is_some();
     request.extensions_mut().insert(context);
     let response = next.run(request).await;
     // A response shared caches may keep (a public feed) must not hand one visitor's CSRF cookie
@@ -127,13 +128,27 @@ pub async fn resolve_identity(
         .get(header::CACHE_CONTROL)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|d| d.trim() == "public"));
-    match new_csrf {
+    let mut response = match new_csrf {
         Some(value) if !shared => {
             let cookie = csrf_cookie(value, app.settings.secure_cookies);
             (CookieJar::new().add(cookie), response).into_response()
         }
         _ => response,
+    };
+    // A page for a signed-in person may show their NIK, phone or applications, and a response
+    // that sets a cookie is one browser's: neither may stay in a cache or the back button after
+    // logout (ASVS 8.1.1, 8.2.1). A response that chose its own caching (assets, feeds, pages
+    // with an ETag) keeps it.
+    let headers = response.headers_mut();
+    if (signed_in || headers.contains_key(header::SET_COOKIE))
+        && !headers.contains_key(header::CACHE_CONTROL)
+    {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
     }
+    response
 }
 
 /// The CSRF cookie: HttpOnly (forms carry the token, scripts never need it), lives for the browser

@@ -186,6 +186,13 @@ pub fn available_actions(who: &CurrentUser, row: &ApplicationRow) -> Vec<Action>
         Status::InVerification if verifier && holds_it => {
             vec![Action::Verify, Action::ReturnForRevision, Action::Reject]
         }
+        // Segregation of duties (ASVS 4.3.3): whoever verified it may send it back or reject
+        // it, but a second person signs.
+        Status::AwaitingSignature
+            if signer && row.verified_by.as_deref() == Some(who.id.as_str()) =>
+        {
+            vec![Action::SendBack, Action::Reject]
+        }
         Status::AwaitingSignature if signer => {
             vec![Action::Approve, Action::SendBack, Action::Reject]
         }
@@ -340,6 +347,9 @@ pub async fn act(
         return Err(ServiceError::NotEditable { status: "changed" });
     }
     store::insert_event(&mut tx, id, Some(&who.id), to, reason).await?;
+    if action == Action::Verify {
+        store::set_verified_by(&mut tx, id, &who.id).await?;
+    }
     if let Some(by) = &revise_by {
         store::set_revise_by(&mut tx, id, Some(by)).await?;
         store::insert_revision_notes(&mut tx, id, now, &notes).await?;

@@ -28,10 +28,13 @@ pub struct ApplicationRow {
     pub answers: std::collections::BTreeMap<String, String>,
     /// While returned for revision: the last day (WITA) to send it back.
     pub revise_by_day: Option<String>,
+    /// Who last verified it (sent it for signature); they may not approve it too.
+    pub verified_by: Option<String>,
 }
 
 const COLUMNS: &str = "id, tracking_number, service_id, agency_id, applicant_id, status, purpose, kelurahan_code, address, \
-     submitted_ms, due_day, version, created_ms, claimed_by, paused_ms, form_version, answers, revise_by_day";
+     submitted_ms, due_day, version, created_ms, claimed_by, paused_ms, form_version, answers, revise_by_day, \
+     verified_by";
 
 fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
     let status: String = row.try_get("status")?;
@@ -56,6 +59,7 @@ fn application_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
         answers: serde_json::from_str(&row.try_get::<String, _>("answers")?)
             .map_err(|e| sqlx::Error::Decode(e.into()))?,
         revise_by_day: row.try_get("revise_by_day")?,
+        verified_by: row.try_get("verified_by")?,
     })
 }
 
@@ -302,6 +306,20 @@ pub async fn list_events(
 
 /// Moves an application from `from` to `to` if it is still in `from`: of two people acting at
 /// once, exactly one succeeds. Sets or clears the claim and the pause as the caller decides.
+/// Records who verified an application (segregation of duties: see `processing::available_actions`).
+pub async fn set_verified_by(
+    conn: &mut AnyConnection,
+    id: &str,
+    user_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE applications SET verified_by = $2 WHERE id = $1")
+        .bind(id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[expect(
     clippy::too_many_arguments,
     reason = "one conditional UPDATE with every column it sets"

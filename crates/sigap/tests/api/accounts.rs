@@ -57,7 +57,7 @@ async fn registration_with_bad_input_shows_every_error_and_keeps_what_was_typed(
             "Isi nama lengkap",
             "NIK harus terdiri",
             "Isi email atau nomor ponsel",
-            "minimal 10 karakter",
+            "minimal 12 karakter",
             "Centang persetujuan",
         ] {
             assert!(body.contains(message), "missing «{message}»");
@@ -457,7 +457,7 @@ async fn a_citizen_without_email_gets_the_reset_code_by_sms() {
             sms["body"]
                 .as_str()
                 .expect("body")
-                .contains("Berlaku 15 menit")
+                .contains("Berlaku 10 menit")
         );
         assert!(app.sent_emails().is_empty());
     })

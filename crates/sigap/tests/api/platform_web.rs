@@ -37,6 +37,10 @@ async fn pages_carry_security_headers_and_a_csrf_cookie() {
                 && cookie.contains("HttpOnly")
                 && cookie.contains("SameSite=Lax")
         );
+        assert_eq!(
+            headers["cache-control"], "private, no-store",
+            "a response that sets a cookie is never cached"
+        );
     })
     .await;
 }
