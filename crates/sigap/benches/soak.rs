@@ -601,6 +601,7 @@ async fn soak(backend: &str) -> anyhow::Result<bool> {
         .iter()
         .filter(|(at, _, _)| *at >= 60)
         .map(|(_, _, anon)| *anon)
+        .chain(std::iter::once(end_anon_mib))
         .collect();
     let (low, high) = settled
         .iter()
