@@ -1,6 +1,6 @@
 //! Citizen registration, login, logout, lock-out and password reset, through the web pages.
 
-use crate::support::{location, nik, on_both};
+use crate::support::{location, nik, on_both, reset_code};
 
 const PASSWORD: &str = "Pantai-Namosain-2026";
 
@@ -261,26 +261,10 @@ async fn ten_wrong_passwords_in_a_minute_lock_the_account_and_tell_its_owner() {
         let code_mail = app
             .wait_for_email(|m| m["subject"] == "Kode ganti kata sandi Sigap")
             .await;
-        let code: String = code_mail["body"]
-            .as_str()
-            .expect("body")
-            .split(": ")
-            .nth(1)
-            .expect("code")
-            .chars()
-            .take(6)
-            .collect();
+        let code = reset_code(&code_mail);
         let new_password = "Teluk-Kupang-Pagi-26";
         let reset = attacker
-            .post(
-                "/password/reset",
-                &[
-                    ("login", "yuliana@example.id"),
-                    ("code", &code),
-                    ("password", new_password),
-                    ("password_confirm", new_password),
-                ],
-            )
+            .reset_password("yuliana@example.id", &code, new_password)
             .await;
         assert_eq!(reset.status(), 303);
         assert_eq!(
@@ -329,13 +313,7 @@ async fn a_forgotten_password_is_replaced_with_a_code_sent_by_email() {
             .wait_for_email(|m| m["to"] == "agustina@example.id")
             .await;
         let body = mail["body"].as_str().expect("body");
-        let code: String = body
-            .split(": ")
-            .nth(1)
-            .expect("code in body")
-            .chars()
-            .take(6)
-            .collect();
+        let code = reset_code(&mail);
         assert!(code.chars().all(|c| c.is_ascii_digit()), "{body}");
         assert!(
             app.sent_emails()
@@ -345,15 +323,7 @@ async fn a_forgotten_password_is_replaced_with_a_code_sent_by_email() {
 
         let new_password = "Sasando-Rote-2026";
         let wrong = anonymous
-            .post(
-                "/password/reset",
-                &[
-                    ("login", "agustina@example.id"),
-                    ("code", "000000"),
-                    ("password", new_password),
-                    ("password_confirm", new_password),
-                ],
-            )
+            .reset_password("agustina@example.id", "000000", new_password)
             .await;
         assert_eq!(wrong.status(), 422);
         assert!(
@@ -364,29 +334,13 @@ async fn a_forgotten_password_is_replaced_with_a_code_sent_by_email() {
                 .contains("Kode salah atau sudah kedaluwarsa")
         );
         let done = anonymous
-            .post(
-                "/password/reset",
-                &[
-                    ("login", "agustina@example.id"),
-                    ("code", &code),
-                    ("password", new_password),
-                    ("password_confirm", new_password),
-                ],
-            )
+            .reset_password("agustina@example.id", &code, new_password)
             .await;
         assert_eq!(done.status(), 303);
         assert_eq!(location(&done), "/login?reset=1");
         // The code works once; old sessions ended; the new password works, the old one not.
         let again = anonymous
-            .post(
-                "/password/reset",
-                &[
-                    ("login", "agustina@example.id"),
-                    ("code", &code),
-                    ("password", new_password),
-                    ("password_confirm", new_password),
-                ],
-            )
+            .reset_password("agustina@example.id", &code, new_password)
             .await;
         assert_eq!(again.status(), 422);
         assert_eq!(

@@ -7,7 +7,7 @@
 
 use reqwest::Method;
 
-use crate::support::{DEMO_PASSWORD, location, on_both, send};
+use crate::support::{DEMO_PASSWORD, location, on_both, reset_code, send};
 
 const YULIANA: &str = "5371014107900001";
 
@@ -334,13 +334,7 @@ async fn reset_codes_live_10_minutes_and_a_sent_or_abandoned_message_keeps_no_te
             .await;
         let body = mail["body"].as_str().expect("body");
         assert!(body.contains("Berlaku 10 menit"), "{body}");
-        let code: String = body
-            .split(": ")
-            .nth(1)
-            .expect("code in body")
-            .chars()
-            .take(6)
-            .collect();
+        let code = reset_code(&mail);
         assert_eq!(
             app.count(&format!(
                 "SELECT COUNT(*) FROM password_resets \
@@ -356,13 +350,7 @@ async fn reset_codes_live_10_minutes_and_a_sent_or_abandoned_message_keeps_no_te
         // Once handed over, the email's text (with the code) is gone from the outbox.
         let delivered =
             "SELECT COUNT(*) FROM outbox WHERE channel = 'email' AND status = 'delivered'";
-        for _ in 0..200 {
-            if app.count(delivered).await > 0 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        assert!(app.count(delivered).await > 0);
+        assert!(app.wait_for_count(delivered, |n| n > 0).await > 0);
         assert_eq!(
             app.count(&format!(
                 "SELECT COUNT(*) FROM outbox WHERE body LIKE '%{code}%' OR (channel <> 'in_app' \
@@ -373,17 +361,7 @@ async fn reset_codes_live_10_minutes_and_a_sent_or_abandoned_message_keeps_no_te
         );
         // The code still works: only its hash was needed.
         let password = "Sasando-Rote-2026";
-        let done = web
-            .post(
-                "/password/reset",
-                &[
-                    ("login", YULIANA),
-                    ("code", &code),
-                    ("password", password),
-                    ("password_confirm", password),
-                ],
-            )
-            .await;
+        let done = web.reset_password(YULIANA, &code, password).await;
         assert_eq!(done.status(), 303);
 
         // A message given up after the last attempt keeps no text either.
@@ -407,13 +385,11 @@ async fn reset_codes_live_10_minutes_and_a_sent_or_abandoned_message_keeps_no_te
         tx.commit().await.expect("commit");
         app.state.outbox_signal.notify_one();
         let dead = "SELECT COUNT(*) FROM outbox WHERE subject = 'Tak terkirim' AND status = 'dead'";
-        for _ in 0..200 {
-            if app.count(dead).await == 1 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        assert_eq!(app.count(dead).await, 1, "given up after the last attempt");
+        assert_eq!(
+            app.wait_for_count(dead, |n| n == 1).await,
+            1,
+            "given up after the last attempt"
+        );
         assert_eq!(
             app.count("SELECT COUNT(*) FROM outbox WHERE subject = 'Tak terkirim' AND body = ''")
                 .await,
@@ -609,27 +585,9 @@ async fn account_holders_are_told_by_email_of_a_reset_an_admin_reset_and_role_ch
         let web = app.browser();
         web.post("/password/forgot", &[("login", YULIANA)]).await;
         let mail = mail_to("yuliana.ndun@example.id", "Kode ganti kata sandi Sigap").await;
-        let code: String = mail["body"]
-            .as_str()
-            .expect("body")
-            .split(": ")
-            .nth(1)
-            .expect("code")
-            .chars()
-            .take(6)
-            .collect();
+        let code = reset_code(&mail);
         let password = "Sasando-Rote-2026";
-        let done = web
-            .post(
-                "/password/reset",
-                &[
-                    ("login", YULIANA),
-                    ("code", &code),
-                    ("password", password),
-                    ("password_confirm", password),
-                ],
-            )
-            .await;
+        let done = web.reset_password(YULIANA, &code, password).await;
         assert_eq!(done.status(), 303);
         mail_to("yuliana.ndun@example.id", "Kata sandi Anda telah diganti").await;
 

@@ -60,16 +60,11 @@ async fn two_nodes_deliver_each_message_exactly_once() {
         });
         a.await.expect("a").expect("a delivers");
         b.await.expect("b").expect("b delivers");
-        for _ in 0..200 {
-            if app
-                .count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
-                .await
-                == 0
-            {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        app.wait_for_count(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending'",
+            |n| n == 0,
+        )
+        .await;
         assert_eq!(
             app.count("SELECT COUNT(*) FROM outbox WHERE status = 'delivered'")
                 .await,

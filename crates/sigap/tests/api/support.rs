@@ -307,6 +307,20 @@ impl TestApp {
             .expect("query runs")
             .get::<i64, _>(0)
     }
+
+    /// Waits (bounded, 10 s) until the count `query` gives meets `done`, for work a background
+    /// task finishes (the outbox worker); returns the last count, for the caller to assert.
+    pub async fn wait_for_count(&self, query: &str, done: impl Fn(i64) -> bool) -> i64 {
+        let mut count = self.count(query).await;
+        for _ in 0..200 {
+            if done(count) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            count = self.count(query).await;
+        }
+        count
+    }
 }
 
 fn read_sink(path: &Path) -> Vec<serde_json::Value> {
@@ -444,6 +458,33 @@ impl Browser {
         let response = self.login(login, password).await;
         assert_eq!(response.status(), 303, "login of {login} should redirect");
     }
+
+    /// Chooses `password` (typed twice) for `login` with a reset `code`.
+    pub async fn reset_password(&self, login: &str, code: &str, password: &str) -> Response {
+        self.post(
+            "/password/reset",
+            &[
+                ("login", login),
+                ("code", code),
+                ("password", password),
+                ("password_confirm", password),
+            ],
+        )
+        .await
+    }
+}
+
+/// The six-digit code of a password-reset message ("…: 123456 …").
+pub fn reset_code(mail: &serde_json::Value) -> String {
+    mail["body"]
+        .as_str()
+        .expect("body")
+        .split(": ")
+        .nth(1)
+        .expect("code in body")
+        .chars()
+        .take(6)
+        .collect()
 }
 
 pub fn location(response: &Response) -> String {
