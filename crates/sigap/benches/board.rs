@@ -30,6 +30,7 @@ mod support;
 use support::{
     node::{memory_mib, start_node},
     token,
+    web::open_all_day,
 };
 
 const OFFICE: &str = "kantor-camat-alak";
@@ -92,15 +93,7 @@ fn main() -> anyhow::Result<()> {
         let desk = token(&node.base, "loket.alak").await?;
         let http = reqwest::Client::new();
         // Open all day so the bench runs at any hour, then queue the numbers to call.
-        let hours: Vec<serde_json::Value> = (1..=7)
-            .map(|d| serde_json::json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
-            .collect();
-        http.put(format!("{}/api/v1/queue/offices/{OFFICE}/hours", node.base))
-            .bearer_auth(&admin)
-            .json(&serde_json::json!({ "hours": hours }))
-            .send()
-            .await?
-            .error_for_status()?;
+        open_all_day(&node.base, &admin, OFFICE).await?;
         for _ in 0..CALLS {
             http.post(format!("{}/api/v1/queue/offices/{OFFICE}/tickets", node.base))
                 .bearer_auth(&desk)

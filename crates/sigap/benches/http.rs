@@ -25,8 +25,8 @@ mod support;
 use support::{
     Running, postgres_admin_url, start, stop, token as bearer_token,
     web::{
-        PDF, bench_nik, citizen, client, get_ok, register_and_login, staff_browser,
-        submitted_tracking_number, track,
+        PDF, bench_nik, citizen, client, feed_etag, get_ok, open_all_day, register_and_login,
+        staff_browser, submitted_tracking_number, track,
     },
 };
 
@@ -342,18 +342,7 @@ async fn bench_backend(backend: &'static str, options: &Options) -> anyhow::Resu
     // Queue: walk-in tickets from the kiosk (the office opened all day so any hour works).
     let admin = bearer_token(&base, "admin.layanan").await?;
     let desk = bearer_token(&base, "loket.alak").await?;
-    let hours: Vec<serde_json::Value> = (1..=7)
-        .map(|d| serde_json::json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
-        .collect();
-    client(false)
-        .put(format!(
-            "{base}/api/v1/queue/offices/kantor-camat-alak/hours"
-        ))
-        .bearer_auth(&admin)
-        .json(&serde_json::json!({ "hours": hours }))
-        .send()
-        .await?
-        .error_for_status()?;
+    open_all_day(&base, &admin, "kantor-camat-alak").await?;
     let tickets = {
         let (web, url, desk) = (
             client(false),
@@ -534,15 +523,7 @@ async fn announcement_scenarios(
         })
         .await
     };
-    let etag = client(false)
-        .get(&feed_url)
-        .send()
-        .await?
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("the feed has an ETag"))?;
+    let etag = feed_etag(&base).await?;
     let conditional = {
         let (web, url) = (client(false), feed_url);
         drive("Atom feed, If-None-Match (304)", options, move |_, _| {

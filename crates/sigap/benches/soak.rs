@@ -37,8 +37,8 @@ use support::{
     node::{Node, memory_mib, start_node},
     token,
     web::{
-        citizen, client, get_ok, prepared_draft, register_and_login, staff_browser, submit,
-        submitted_tracking_number, track,
+        citizen, client, feed_etag, get_ok, open_all_day, prepared_draft, register_and_login,
+        staff_browser, submit, submitted_tracking_number, track,
     },
 };
 
@@ -333,16 +333,7 @@ async fn actors(node: &Node, clients: usize) -> anyhow::Result<Actors> {
     let base = node.base.clone();
     let api = client(false);
     let admin = token(&base, "admin.layanan").await?;
-    // Open all day, so the kiosk takes tickets at any hour the soak runs.
-    let hours: Vec<serde_json::Value> = (1..=7)
-        .map(|d| serde_json::json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
-        .collect();
-    api.put(format!("{base}/api/v1/queue/offices/{OFFICE}/hours"))
-        .bearer_auth(&admin)
-        .json(&serde_json::json!({ "hours": hours }))
-        .send()
-        .await?
-        .error_for_status()?;
+    open_all_day(&base, &admin, OFFICE).await?;
     let mut citizens = Vec::new();
     for n in 0..clients {
         citizens.push(
@@ -357,15 +348,7 @@ async fn actors(node: &Node, clients: usize) -> anyhow::Result<Actors> {
             .await
             .ok_or_else(|| anyhow::anyhow!("a tracking number"))?
     };
-    let feed_etag = api
-        .get(format!("{base}/feeds/announcements.atom"))
-        .send()
-        .await?
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("the feed has an ETag"))?;
+    let feed_etag = feed_etag(&base).await?;
     Ok(Actors {
         anyone: client(false),
         citizens,

@@ -33,16 +33,8 @@ pub async fn start(
     let unique = uuid::Uuid::now_v7().simple().to_string();
     let data_dir = std::env::temp_dir().join(format!("sigap-bench-{unique}"));
     let (database_url, pg_database) = if backend == "postgres" {
-        let name = format!("sigap_bench_{unique}");
-        let mut admin = AnyConnection::connect(&postgres_admin_url()).await?;
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await?;
-        let server = postgres_admin_url()
-            .rsplit_once('/')
-            .map(|(s, _)| s.to_string())
-            .unwrap_or_default();
-        (Some(format!("{server}/{name}")), Some(name))
+        let (url, name) = create_postgres_database(&format!("sigap_bench_{unique}")).await?;
+        (Some(url), Some(name))
     } else {
         (None, None)
     };
@@ -87,14 +79,33 @@ pub async fn stop(running: Running) {
     let _ = running.stop.send(());
     let _ = running.server.await;
     running.state.db.close().await;
-    if let Some(name) = running.pg_database
-        && let Ok(mut admin) = AnyConnection::connect(&postgres_admin_url()).await
-    {
+    if let Some(name) = running.pg_database {
+        drop_postgres_database(&name).await;
+    }
+    let _ = std::fs::remove_dir_all(running.data_dir);
+}
+
+/// Creates the PostgreSQL database `name` on the bench server: (its URL, its name).
+pub async fn create_postgres_database(name: &str) -> anyhow::Result<(String, String)> {
+    let mut admin = AnyConnection::connect(&postgres_admin_url()).await?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
+    let server = postgres_admin_url()
+        .rsplit_once('/')
+        .map(|(s, _)| s.to_string())
+        .unwrap_or_default();
+    Ok((format!("{server}/{name}"), name.to_string()))
+}
+
+/// Drops a bench database, sessions still connected or not (best effort: a bench that ends
+/// must not fail on its clean-up).
+pub async fn drop_postgres_database(name: &str) {
+    if let Ok(mut admin) = AnyConnection::connect(&postgres_admin_url()).await {
         let _ = admin
             .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
             .await;
     }
-    let _ = std::fs::remove_dir_all(running.data_dir);
 }
 
 /// An API bearer token for the demo account `login` (every demo password is the same).

@@ -10,9 +10,7 @@ use std::{
     time::Duration,
 };
 
-use sqlx::{AnyConnection, Connection as _, Executor as _};
-
-use super::postgres_admin_url;
+use super::{create_postgres_database, drop_postgres_database};
 
 pub struct Node {
     child: Child,
@@ -43,12 +41,8 @@ impl Node {
     pub async fn stop(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if let Some(name) = self.pg_database.take()
-            && let Ok(mut admin) = AnyConnection::connect(&postgres_admin_url()).await
-        {
-            let _ = admin
-                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                .await;
+        if let Some(name) = self.pg_database.take() {
+            drop_postgres_database(&name).await;
         }
     }
 }
@@ -76,16 +70,10 @@ pub async fn start_node(backend: &str, label: &str) -> anyhow::Result<Node> {
     let dir = std::env::temp_dir().join(format!("sigap-{label}-{unique}"));
     std::fs::create_dir_all(&dir)?;
     let (database_url, pg_database) = if backend == "postgres" {
-        let name = format!("sigap_{}_{unique}", label.replace('-', "_"));
-        let mut admin = AnyConnection::connect(&postgres_admin_url()).await?;
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await?;
-        let server = postgres_admin_url()
-            .rsplit_once('/')
-            .map(|(s, _)| s.to_string())
-            .unwrap_or_default();
-        (format!("{server}/{name}"), Some(name))
+        let (url, name) =
+            create_postgres_database(&format!("sigap_{}_{unique}", label.replace('-', "_")))
+                .await?;
+        (url, Some(name))
     } else {
         (format!("sqlite://{}/sigap.db", dir.display()), None)
     };

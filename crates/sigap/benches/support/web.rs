@@ -37,51 +37,14 @@ pub fn csrf_from(html: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-pub async fn register_and_login(base: &str, n: u64) -> bool {
-    let web = client(true);
-    let Ok(page) = web.get(format!("{base}/register")).send().await else {
-        return false;
-    };
-    let Ok(html) = page.text().await else {
-        return false;
-    };
-    let Some(token) = csrf_from(&html) else {
-        return false;
-    };
-    let nik = bench_nik(n);
-    let email = format!("bench{n}@example.id");
-    let password = "Bench-Alak-Senja-2026";
-    let registered = web
-        .post(format!("{base}/register"))
-        .form(&[
-            ("full_name", "Warga Bench"),
-            ("nik", &nik),
-            ("email", &email),
-            ("password", password),
-            ("password_confirm", password),
-            ("consent", "yes"),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await;
-    if !matches!(registered, Ok(r) if r.status() == 303) {
-        return false;
-    }
-    let login = web
-        .post(format!("{base}/login"))
-        .form(&[
-            ("login", nik.as_str()),
-            ("password", password),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await;
-    matches!(login, Ok(r) if r.status() == 303)
-}
-
-/// A signed-in citizen's browser: registers with a unique NIK and signs in (untimed set-up).
-pub async fn citizen(base: &str, n: u64) -> Option<(reqwest::Client, String)> {
-    let web = client(true);
+/// Registers a citizen with `nik` and one contact (`("email", …)` or `("phone", …)`) in the
+/// browser `web` and signs in: the four requests a new citizen makes.
+async fn register_and_sign_in(
+    web: &reqwest::Client,
+    base: &str,
+    nik: &str,
+    contact: (&str, &str),
+) -> Option<()> {
     let html = web
         .get(format!("{base}/register"))
         .send()
@@ -91,15 +54,13 @@ pub async fn citizen(base: &str, n: u64) -> Option<(reqwest::Client, String)> {
         .await
         .ok()?;
     let token = csrf_from(&html)?;
-    let nik = bench_nik(900_000 + n);
     let password = "Bench-Alak-Senja-2026";
-    let phone = format!("0812{:08}", n);
     let registered = web
         .post(format!("{base}/register"))
         .form(&[
             ("full_name", "Warga Bench"),
-            ("nik", &nik),
-            ("phone", &phone),
+            ("nik", nik),
+            contact,
             ("password", password),
             ("password_confirm", password),
             ("consent", "yes"),
@@ -114,16 +75,29 @@ pub async fn citizen(base: &str, n: u64) -> Option<(reqwest::Client, String)> {
     let login = web
         .post(format!("{base}/login"))
         .form(&[
-            ("login", nik.as_str()),
+            ("login", nik),
             ("password", password),
             ("csrf_token", &token),
         ])
         .send()
         .await
         .ok()?;
-    if login.status() != 303 {
-        return None;
-    }
+    (login.status() == 303).then_some(())
+}
+
+/// A new citizen `n` (with an email address) registers and signs in: whether both worked.
+pub async fn register_and_login(base: &str, n: u64) -> bool {
+    let email = format!("bench{n}@example.id");
+    register_and_sign_in(&client(true), base, &bench_nik(n), ("email", &email))
+        .await
+        .is_some()
+}
+
+/// A signed-in citizen's browser: registers with a unique NIK and signs in (untimed set-up).
+pub async fn citizen(base: &str, n: u64) -> Option<(reqwest::Client, String)> {
+    let web = client(true);
+    let phone = format!("0812{:08}", n);
+    register_and_sign_in(&web, base, &bench_nik(900_000 + n), ("phone", &phone)).await?;
     // Signing in rotates the CSRF token: read the new one.
     let html = web
         .get(format!("{base}/track"))
@@ -270,4 +244,32 @@ pub async fn track(base: &str, web: &reqwest::Client, token: &str, number: &str)
         Ok(r) if r.status() == 200 => r.bytes().await.is_ok(),
         _ => false,
     }
+}
+
+/// Opens `office` all day, every day, so a bench issues tickets at whatever hour it runs.
+pub async fn open_all_day(base: &str, admin_token: &str, office: &str) -> anyhow::Result<()> {
+    let hours: Vec<serde_json::Value> = (1..=7)
+        .map(|d| serde_json::json!({"weekday": d, "opens": "00:00", "closes": "23:59"}))
+        .collect();
+    client(false)
+        .put(format!("{base}/api/v1/queue/offices/{office}/hours"))
+        .bearer_auth(admin_token)
+        .json(&serde_json::json!({ "hours": hours }))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+/// The ETag of the public Atom feed, for conditional requests.
+pub async fn feed_etag(base: &str) -> anyhow::Result<String> {
+    client(false)
+        .get(format!("{base}/feeds/announcements.atom"))
+        .send()
+        .await?
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("the feed has an ETag"))
 }
