@@ -20,6 +20,15 @@ pub fn tr_for(app: &AppState, user: &UserRow) -> Tr {
     )
 }
 
+/// Where `user` is reached outside the app: their email, or else their phone by SMS.
+pub fn out_of_band(user: &UserRow) -> Option<(Channel, &str)> {
+    match (&user.email, &user.phone) {
+        (Some(email), _) => Some((Channel::Email, email.as_str())),
+        (None, Some(phone)) => Some((Channel::Sms, phone.as_str())),
+        (None, None) => None,
+    }
+}
+
 /// Queues `subject` and `body` for `user`: in-app, plus email or else SMS.
 pub async fn account_changed(
     conn: &mut AnyConnection,
@@ -27,13 +36,8 @@ pub async fn account_changed(
     subject: &str,
     body: &str,
 ) -> Result<(), sqlx::Error> {
-    let outside = match (&user.email, &user.phone) {
-        (Some(email), _) => Some((Channel::Email, email.as_str())),
-        (None, Some(phone)) => Some((Channel::Sms, phone.as_str())),
-        (None, None) => None,
-    };
     let channels = std::iter::once((Channel::InApp, None))
-        .chain(outside.map(|(channel, address)| (channel, Some(address))));
+        .chain(out_of_band(user).map(|(channel, address)| (channel, Some(address))));
     for (channel, address) in channels {
         outbox::enqueue(
             &mut *conn,

@@ -5,9 +5,7 @@
 use platform::{
     AppState, audit,
     auth::{password, session},
-    clock, ids,
-    outbox::{self, Channel},
-    web::i18n::{Lang, Tr},
+    clock, ids, outbox,
 };
 use rand::Rng as _;
 
@@ -45,16 +43,11 @@ pub async fn request_reset(app: &AppState, identifier: &str) -> Result<(), Accou
     {
         return Ok(());
     }
-    let (channel, address) = match (&user.email, &user.phone) {
-        (Some(email), _) => (Channel::Email, email.clone()),
-        (None, Some(phone)) => (Channel::Sms, phone.clone()),
-        (None, None) => return Ok(()),
+    let Some((channel, address)) = notice::out_of_band(&user) else {
+        return Ok(());
     };
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
-    let tr = Tr::new(
-        Lang::parse(&user.lang).unwrap_or_default(),
-        app.catalogue.clone(),
-    );
+    let tr = notice::tr_for(app, &user);
     let body = tr.f("accounts.reset_code_body", &[("code", &code)]);
 
     let mut tx = app.db.begin().await?;
@@ -70,7 +63,7 @@ pub async fn request_reset(app: &AppState, identifier: &str) -> Result<(), Accou
         outbox::Message {
             channel,
             user_id: Some(&user.id),
-            address: Some(&address),
+            address: Some(address),
             subject: tr.t("accounts.reset_code_subject"),
             body: &body,
         },

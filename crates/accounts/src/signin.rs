@@ -10,7 +10,6 @@ use platform::{
     },
     clock, ids,
     outbox::{self, Channel},
-    web::i18n::{Lang, Tr},
 };
 
 use crate::{
@@ -107,10 +106,7 @@ pub async fn authenticate(
     )
     .await?;
     if locks_now && let Some(user) = &user {
-        let tr = Tr::new(
-            Lang::parse(&user.lang).unwrap_or_default(),
-            app.catalogue.clone(),
-        );
+        let tr = crate::notice::tr_for(app, user);
         let body = tr.t("accounts.lock_notice_body");
         let subject = tr.t("accounts.lock_notice_subject");
         outbox::enqueue(
